@@ -1,0 +1,29 @@
+"""The officials' area. Default-deny: every view needs a login and declares a permission."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from portal.extensions import login_manager
+
+bp = Blueprint("admin", __name__)
+
+# Views a user who must change the one-time password may still reach.
+_FIRST_LOGIN_ENDPOINTS = {"admin.change_password", "admin.logout"}
+
+
+@bp.before_request
+def default_deny() -> ResponseReturnValue | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "public_admin_view", False):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.must_change_password and request.endpoint not in _FIRST_LOGIN_ENDPOINTS:
+        return redirect(url_for("admin.change_password"))
+    return None
+
+
+from portal.admin import views  # noqa: E402, F401

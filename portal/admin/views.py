@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.admin import bp
+from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm
+from portal.domain.permissions import Permission
+from portal.extensions import csrf, db, limiter
+from portal.public.views import safe_next
+from portal.security import SESSION_TOKEN_KEY, now_utc, public_admin_view, require
+from portal.services import accounts
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@csrf.exempt  # LoginForm checks CSRF itself, so an expired form comes back with the email kept
+@public_admin_view
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                db.session, email=form.email.data, password=form.password.data, now=now_utc()
+            )
+        except accounts.LoginFailed:
+            form.password.errors.append(_("The email or password is not correct."))
+        else:
+            # A fresh session at login: nothing from before it survives.
+            session.clear()
+            token = accounts.start_session(db.session, user=user, now=now_utc())
+            session[SESSION_TOKEN_KEY] = token
+            session.permanent = True
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("admin.home")))
+    return render_template("admin/login.html", form=form)
+
+
+@bp.post("/dang-xuat")
+@require(Permission.VIEW_DASHBOARD)
+def logout() -> ResponseReturnValue:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        token = session.get(SESSION_TOKEN_KEY)
+        if token:
+            accounts.end_session(db.session, token=token, now=now_utc())
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."), "success")
+        return redirect(url_for("admin.login"))
+    return redirect(url_for("admin.home"))
+
+
+@bp.get("/")
+@require(Permission.VIEW_DASHBOARD)
+def home() -> ResponseReturnValue:
+    return render_template("admin/home.html")
+
+
+@bp.route("/doi-mat-khau", methods=["GET", "POST"])
+@require(Permission.VIEW_DASHBOARD)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(
+                db.session,
+                user=user,
+                current=form.current_password.data,
+                new=form.new_password.data,
+                now=now_utc(),
+            )
+        except accounts.WeakPassword as weak:
+            form.new_password.errors.append(_password_message(weak.reason))
+        except accounts.AccountError:
+            form.current_password.errors.append(_("The current password is not correct."))
+        else:
+            # Every session ended with the change; this browser gets a new one.
+            session.clear()
+            session[SESSION_TOKEN_KEY] = accounts.start_session(
+                db.session, user=user, now=now_utc()
+            )
+            session.permanent = True
+            login_user(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("admin.home"))
+    return render_template("admin/change_password.html", form=form)
+
+
+def _password_message(reason: str) -> str:
+    messages = {
+        "too_short": _("The password must have at least 12 characters."),
+        "too_common": _(
+            "This password is too common or too easy to guess. Choose a longer one, "
+            "for example a short sentence."
+        ),
+        "same_as_current": _("The new password must differ from the current one."),
+    }
+    return messages.get(reason, messages["too_common"])

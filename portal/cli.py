@@ -1,0 +1,68 @@
+"""Flask commands for officials and operators."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.domain.permissions import Role
+from portal.extensions import db
+from portal.security import now_utc
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--division", "division_code", default=None, help="Division code, e.g. TTRA.")
+def create_user(email: str, name: str, roles: tuple[str, ...], division_code: str | None) -> None:
+    """Create an official's account and print its one-time password."""
+    from sqlalchemy import select
+
+    from portal.models import Division
+    from portal.services import accounts
+
+    division = None
+    if division_code:
+        division = db.session.scalar(select(Division).where(Division.code == division_code))
+        if division is None:
+            raise click.ClickException(f"No division with code {division_code!r}.")
+    try:
+        created = accounts.create_user(
+            db.session, email=email, name=name, roles=roles, division=division, now=now_utc()
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(f"Cannot create the account: {error}") from error
+    db.session.commit()
+    click.echo(f"Created {created.user.email} with roles {', '.join(sorted(roles))}.")
+    click.echo(f"One-time password (must be changed at first login): {created.one_time_password}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo data (idempotent) and print the demo accounts."""
+    from portal import demo
+
+    shown = demo.seed(db.session, now=now_utc())
+    click.echo("Demo accounts (sign in at /quan-tri/dang-nhap):")
+    for account in shown:
+        password = account.password or "(the user has set their own password)"
+        click.echo(f"  {', '.join(account.roles):8} {account.email:34} {password}")
+    click.echo("One-time passwords must be changed at first sign-in.")
+
+
+deadline_cli = AppGroup("deadline", help="Legal deadlines.")
+calendar_cli = AppGroup("calendar", help="The working-day calendar.")

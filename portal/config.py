@@ -1,0 +1,136 @@
+"""Configuration classes, chosen by the PORTAL_ENV environment variable.
+
+Settings that describe the department (name, director, address, contacts, logo) live here as
+plain values that a deployment overrides through environment variables or instance/settings.py,
+never in templates or code.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot be used safely."""
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+class Config:
+    PORTAL_ENV = "development"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Babel: Vietnamese first, dates in Asia/Ho_Chi_Minh.
+    LANGUAGES = ("vi", "en")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "portal" / "translations")
+
+    # Sessions: officials' sessions are also tracked server-side (models.UserSession).
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Limits on what a request may carry (uploads arrive with the submissions issue).
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500_000
+    MAX_FORM_PARTS = 100
+
+    # CSRF: public forms may take a citizen a long time to fill in.
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+
+    # Rate limits: memory by default, Redis in production (RATELIMIT_STORAGE_URI=redis://...).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+
+    # HTTPS-only headers (HSTS) are sent when the request came over HTTPS.
+    PREFERRED_URL_SCHEME = "http"
+
+    # The department: a deployment changes these, not the code.
+    AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Thông tin và Truyền thông tỉnh Tây Ninh")
+    AGENCY_PARENT = os.environ.get("AGENCY_PARENT", "Ủy ban nhân dân tỉnh Tây Ninh")
+    AGENCY_NOTE = os.environ.get("AGENCY_NOTE", "")
+    AGENCY_DIRECTOR = os.environ.get("AGENCY_DIRECTOR", "Giám đốc Sở")
+    AGENCY_ADDRESS = os.environ.get(
+        "AGENCY_ADDRESS", "Số 300, đường 30/4, phường Tân Ninh, tỉnh Tây Ninh"
+    )
+    AGENCY_PHONE = os.environ.get("AGENCY_PHONE", "0276 3822 000")
+    AGENCY_EMAIL = os.environ.get("AGENCY_EMAIL", "stttt@tayninh.gov.vn")
+    AGENCY_LOGO = os.environ.get("AGENCY_LOGO", "img/logo.svg")
+
+    # Deadlines (issue 3): a deployment may restate rules in a TOML file.
+    DEADLINE_RULES_FILE = os.environ.get("DEADLINE_RULES_FILE", "deadline_rules.toml")
+    RECEIPT_DATE_CONVENTION = os.environ.get("RECEIPT_DATE_CONVENTION", "submission_date")
+    DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
+
+    # Mail (outbox delivery).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
+
+    # Origins allowed to frame the embeddable pages (issue 8).
+    EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
+
+
+class DevelopmentConfig(Config):
+    PORTAL_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+
+
+class TestConfig(Config):
+    PORTAL_ENV = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # Mail must never leave the machine from a test: tests start their own SMTP server.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1
+
+
+class ProductionConfig(Config):
+    PORTAL_ENV = "production"
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    env = name or os.environ.get("PORTAL_ENV", "development")
+    try:
+        return CONFIGS[env]
+    except KeyError as exc:
+        raise ConfigError(f"PORTAL_ENV={env!r} is not one of {sorted(CONFIGS)}") from exc
+
+
+def check_production(settings: dict) -> None:
+    """Refuse to start a production app that would run with guessable secrets."""
+    missing = [key for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not settings.get(key)]
+    if missing:
+        names = ", ".join("DATABASE_URL" if k.startswith("SQLALCHEMY") else k for k in missing)
+        raise ConfigError(f"Production configuration is missing: {names}")

@@ -1,0 +1,94 @@
+"""One renderer for error pages: plain language, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+HANDLED = (400, 401, 403, 404, 405, 413, 429, 500)
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood"),
+        401: _("Please sign in"),
+        403: _("You do not have permission to see this page"),
+        404: _("Page not found"),
+        405: _("This action is not allowed here"),
+        413: _("What you sent is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def _explanations() -> dict[int, str]:
+    return {
+        400: _("Please go back, check what you entered and try again."),
+        401: _("Sign in to continue."),
+        403: _("If you think you should have access, ask the administrator of the department."),
+        404: _("The address may be mistyped, or the page has been moved. Try the home page."),
+        405: _("Please use the buttons and links on the page."),
+        413: _("Files must be smaller. Please reduce their size or send fewer files at once."),
+        429: _("Please wait a few minutes, then try again."),
+        500: _(
+            "Your information has not been lost if you received a confirmation. "
+            "Please try again in a few minutes."
+        ),
+    }
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.blueprint == "api"
+
+
+def render_error(code: int, message: str | None = None) -> tuple[Response | str, int]:
+    titles = _titles()
+    title = titles.get(code, titles[500])
+    explanation = message or _explanations().get(code, "")
+    if _wants_json():
+        return jsonify(error={"code": code, "title": title, "detail": explanation}), code
+    return render_template(
+        "errors/error.html", code=code, title=title, explanation=explanation
+    ), code
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    if code not in HANDLED:
+        code = 400 if code < 500 else 500
+    response = make_response(*render_error(code))
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+    return render_error(
+        400, _("The form has expired. Please go back, reload the page and send it again.")
+    )
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself may be what failed
+        log.exception("rollback failed")
+    # Templates must not touch the database from here on (it may be down).
+    g.safe_mode = True
+    return render_error(500)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

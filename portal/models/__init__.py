@@ -1,0 +1,28 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from portal.models.accounts import Division, User, UserRole, UserSession
+from portal.models.audit import AuditLog, OutboxMessage
+from portal.models.calendar import CalendarOverride
+from portal.models.cases import Attachment, Case, CaseEvent, Deadline
+from portal.models.dialogues import Dialogue, FollowUp, Registration
+from portal.models.news import Article, Category, article_categories
+
+__all__ = [
+    "Article",
+    "Attachment",
+    "AuditLog",
+    "CalendarOverride",
+    "Case",
+    "CaseEvent",
+    "Category",
+    "Deadline",
+    "Dialogue",
+    "Division",
+    "FollowUp",
+    "OutboxMessage",
+    "Registration",
+    "User",
+    "UserRole",
+    "UserSession",
+    "article_categories",
+]

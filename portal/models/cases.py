@@ -1,0 +1,158 @@
+"""Citizens' submissions (cases), their legal clocks, timeline and attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime, utcnow
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence"),
+        CheckConstraint(
+            "kind IN ('complaint', 'denunciation', 'petition', 'reflection')", name="kind"
+        ),
+        Index("ix_cases_status_received", "status", "received_on"),
+        Index("ix_cases_division_status", "division_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    source_body: Mapped[str | None] = mapped_column(String(300))
+    received_on: Mapped[date] = mapped_column(Date)
+    signed_letter_on: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    subject: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text)
+    respondent: Mapped[str | None] = mapped_column(String(300))
+    requested_outcome: Mapped[str | None] = mapped_column(Text)
+    field: Mapped[str | None] = mapped_column(String(80))
+    # Submitter. For confidential cases these stay empty and the identity is kept only in
+    # identity_ciphertext, encrypted to the custodian key (submissions issue).
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
+    submitter_id_number: Mapped[str | None] = mapped_column(String(12))
+    submitter_phone: Mapped[str | None] = mapped_column(String(20))
+    submitter_email: Mapped[str | None] = mapped_column(String(254))
+    submitter_address: Mapped[str | None] = mapped_column(String(300))
+    submitter_province: Mapped[str | None] = mapped_column(String(100))
+    submitter_commune: Mapped[str | None] = mapped_column(String(100))
+    submitter_organisation: Mapped[str | None] = mapped_column(String(200))
+    people_count: Mapped[int] = mapped_column(default=1)
+    representative: Mapped[str | None] = mapped_column(String(200))
+    confidential: Mapped[bool] = mapped_column(default=False)
+    pseudonym: Mapped[str | None] = mapped_column(String(40))
+    identity_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    complexity: Mapped[str] = mapped_column(String(20), default="normal")
+    remote_area: Mapped[bool] = mapped_column(default=False)
+    round: Mapped[int] = mapped_column(default=1)
+    first_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    public_answer: Mapped[str | None] = mapped_column(Text)
+    satisfaction_rating: Mapped[int | None]
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    access_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    deadlines: Mapped[list[Deadline]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.at"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> str:
+        """The register number officials write on notices, e.g. 2026/0123."""
+        return f"{self.year}/{self.sequence:04d}"
+
+
+class Deadline(db.Model):
+    """One legal clock of a case. Its inputs are kept so it can be recomputed."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_open_due", "met_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(60))
+    legal_basis: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    complex: Mapped[bool] = mapped_column(default=False)
+    very_complex: Mapped[bool] = mapped_column(default=False)
+    remote: Mapped[bool] = mapped_column(default=False)
+    multi_place: Mapped[bool] = mapped_column(default=False)
+    extensions: Mapped[int] = mapped_column(default=0)
+    paused_days: Mapped[int] = mapped_column(default=0)
+    paused_since: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case | None] = relationship(back_populates="deadlines")
+
+
+class CaseEvent(db.Model):
+    """Append-only timeline of a case; written by the workflow service only."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    visible_to_citizen: Mapped[bool] = mapped_column(default=False)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case | None] = relationship(back_populates="attachments")

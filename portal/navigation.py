@@ -1,0 +1,51 @@
+"""Template helpers for menus: only links that exist and that the user may follow."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.domain.permissions import Permission, Role
+from portal.security import has_permission
+
+# The officials' menu, in order. An entry shows once its endpoint exists.
+ADMIN_MENU = (
+    ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
+    ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
+)
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.CLERK: _l("Reception clerk"),
+    Role.HANDLER: _l("Case handler"),
+    Role.LEADER: _l("Leader"),
+    Role.EDITOR: _l("Editor"),
+}
+
+
+def has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def admin_menu() -> list[tuple[str, str, Permission]]:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        (endpoint, str(label), permission)
+        for endpoint, label, permission in ADMIN_MENU
+        if has_endpoint(endpoint) and has_permission(permission)
+    ]
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return role
+
+
+def init_navigation(app: Flask) -> None:
+    app.add_template_global(has_endpoint)
+    app.add_template_global(admin_menu)
+    app.add_template_global(role_label)

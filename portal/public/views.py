@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from portal.i18n import LANGUAGE_COOKIE
+from portal.public import bp
+from portal.public.forms import LanguageForm
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after a form, never another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("public/home.html")
+
+
+@bp.post("/ngon-ngu")
+def set_language() -> Response:
+    form = LanguageForm()
+    target = safe_next(request.form.get("next"), url_for("public.home"))
+    response = redirect(target)
+    if form.validate_on_submit():
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.language.data,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response

@@ -1,0 +1,225 @@
+"""Officials' accounts: passwords, login, server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+
+from portal.domain.permissions import Role
+from portal.models import Division, User, UserRole, UserSession
+from portal.services import ServiceError
+from portal.services.audit import record
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# A hash to verify against when the e-mail is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ServiceError):
+    pass
+
+
+class WeakPassword(AccountError):
+    """The password is too short or too easy to guess. `reason` is a code for the form."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LoginFailed(AccountError):
+    """Unknown e-mail, wrong password, locked or inactive: one answer for all."""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    one_time_password: str
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_strength(password: str, *, user_inputs: Iterable[str] = ()) -> None:
+    """Refuse short passwords and the ones that appear in lists of common passwords."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword("too_short")
+    if zxcvbn(password, user_inputs=list(user_inputs))["score"] < 3:
+        raise WeakPassword("too_common")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    roles: Iterable[str],
+    now: datetime,
+    division: Division | None = None,
+    actor_id: int | None = None,
+) -> NewUser:
+    email = email.strip().lower()
+    role_names = sorted({Role(r).value for r in roles})
+    if not role_names:
+        raise AccountError("no_roles")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("email_taken")
+    one_time = secrets.token_urlsafe(12)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(one_time),
+        must_change_password=True,
+        division=division,
+        password_changed_at=now,
+        created_at=now,
+    )
+    user.role_rows = [UserRole(role=r) for r in role_names]
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor_id=actor_id,
+        action="user.create",
+        now=now,
+        target_type="user",
+        target_id=user.id,
+        roles=role_names,
+    )
+    return NewUser(user=user, one_time_password=one_time)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
+    """Check the credentials; raise LoginFailed the same way whatever went wrong."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise LoginFailed()
+    locked = user.locked_until is not None and user.locked_until > now
+    if locked or not verify_password(user.password_hash, password) or not user.active:
+        if not locked:
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_logins = 0
+        record(session, actor_id=user.id, action="login.failed", now=now)
+        session.commit()
+        raise LoginFailed()
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def start_session(session: Session, *, user: User, now: datetime) -> str:
+    """Create a server-side session row and return the bearer token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(token_hash=_token_hash(token), user=user, created_at=now, last_seen_at=now)
+    )
+    record(session, actor_id=user.id, action="login", now=now)
+    session.commit()
+    return token
+
+
+def resume_session(
+    session: Session,
+    *,
+    token: str,
+    user_id: int,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta,
+) -> User | None:
+    """The user behind a live session token, or None when it ended; refreshes last_seen_at."""
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return None
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        row.revoked_at = now
+        session.commit()
+        return None
+    if not row.user.active:
+        return None
+    # Write at most once a minute, not on every request.
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.commit()
+    return row.user
+
+
+def end_session(session: Session, *, token: str, now: datetime) -> None:
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+        record(session, actor_id=row.user_id, action="logout", now=now)
+        session.commit()
+
+
+def revoke_all_sessions(session: Session, *, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def change_password(session: Session, *, user: User, current: str, new: str, now: datetime) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("wrong_current")
+    if new == current:
+        raise WeakPassword("same_as_current")
+    check_password_strength(new, user_inputs=[user.email, user.name])
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = now
+    revoke_all_sessions(session, user_id=user.id, now=now)
+    record(session, actor_id=user.id, action="password.change", now=now)
+    session.commit()
+
+
+def set_active(session: Session, *, user: User, active: bool, actor_id: int, now: datetime) -> None:
+    user.active = active
+    if not active:
+        revoke_all_sessions(session, user_id=user.id, now=now)
+    record(
+        session,
+        actor_id=actor_id,
+        action="user.activate" if active else "user.deactivate",
+        now=now,
+        target_type="user",
+        target_id=user.id,
+    )
+    session.commit()
+
+
+def reset_one_time_password(user: User) -> str:
+    """Give a user a new one-time password that must be changed at the next login."""
+    one_time = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(one_time)
+    user.must_change_password = True
+    return one_time

@@ -1,0 +1,145 @@
+"""Fixtures: the app on a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL),
+a client that runs the page checker on every HTML page, and login_as(role)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import MetaData, text
+
+from tests.factories import PASSWORD, make_user
+from tests.pages import check_page
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class CheckedClient(FlaskClient):
+    """A test client that checks every HTML page it receives."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # A fresh app context per request, as in production: otherwise the test's context
+        # (and its `g` and database session) would be shared by every request.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            # End the test's own read snapshot so it sees what the request wrote.
+            from portal.extensions import db
+
+            db.session.rollback()
+        if response.mimetype == "text/html" and not response.is_streamed:
+            problems = check_page(response.get_data(as_text=True))
+            assert not problems, f"{response.request.path}: {problems}"
+        return response
+
+    def csrf_token(self, url: str) -> str:
+        page = self.get(url).get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict, *, token_from: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        """POST like a browser: take the CSRF token from the page the form is on."""
+        token = self.csrf_token(token_from or url)
+        return self.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything(app: Flask) -> None:
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(bind=connection)
+        metadata.drop_all(bind=connection)
+
+
+def _empty_tables(app: Flask) -> None:
+    from portal.extensions import db
+
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    from portal import create_app
+
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        }
+    )
+    application.instance_path = str(instance)
+    application.test_client_class = CheckedClient
+    with application.app_context():
+        _drop_everything(application)
+        upgrade()
+    yield application
+    with application.app_context():
+        from portal.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """An app context per test, with every table emptied and rate limits reset after it."""
+    from portal.extensions import db, limiter
+
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables(app)
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app_ctx: Flask) -> CheckedClient:
+    return app_ctx.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def login_as(client: CheckedClient) -> Callable[..., object]:
+    """Create an official with the given roles and sign them in through the login form."""
+
+    def login(*roles: str, **user_fields: object) -> object:
+        user = make_user(roles=roles or ("handler",), **user_fields)  # type: ignore[arg-type]
+        response = client.post_form(
+            "/quan-tri/dang-nhap", {"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def db_session(app_ctx: Flask):  # type: ignore[no-untyped-def]
+    from portal.extensions import db
+
+    return db.session
+
+
+def is_postgres(app: Flask) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+__all__ = ["CheckedClient", "is_postgres", "text"]

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError
+
+
+def test_security_headers_on_public_pages(client) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_when_served_over_https(client) -> None:
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_admin_pages_are_not_cached(client) -> None:
+    response = client.get("/quan-tri/dang-nhap")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unsupported_methods_answer_405(client) -> None:
+    assert client.get("/quan-tri/dang-xuat").status_code == 405
+    assert client.get("/ngon-ngu").status_code == 405
+    response = client.delete("/")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"PORTAL_ENV": "production", "SECRET_KEY": None})
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        create_app(
+            {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "SQLALCHEMY_DATABASE_URI": None}
+        )
+
+
+def test_production_cookies(tmp_path) -> None:
+    app = create_app(
+        {
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "s" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+        }
+    )
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["MAX_CONTENT_LENGTH"] > 0
+
+
+def test_oversized_request_gets_the_413_page(client) -> None:
+    big = "x" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/ngon-ngu", data=big, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "quá lớn" in response.get_data(as_text=True)

@@ -28,6 +28,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
 
     _init_extensions(app)
+    from portal.rules import init_rules
+
+    init_rules(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli

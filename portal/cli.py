@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
 from portal.domain.permissions import Role
 from portal.extensions import db
@@ -12,8 +11,12 @@ from portal.security import now_utc
 
 
 def register_cli(app: Flask) -> None:
+    from portal.deadline_cli import calendar_cli, deadline_cli
+
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(deadline_cli)
+    app.cli.add_command(calendar_cli)
 
 
 @click.command("create-user")
@@ -62,7 +65,3 @@ def seed_demo() -> None:
         password = account.password or "(the user has set their own password)"
         click.echo(f"  {', '.join(account.roles):8} {account.email:34} {password}")
     click.echo("One-time passwords must be changed at first sign-in.")
-
-
-deadline_cli = AppGroup("deadline", help="Legal deadlines.")
-calendar_cli = AppGroup("calendar", help="The working-day calendar.")

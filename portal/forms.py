@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.widgets import DateInput
 
 
 def normalise_text(value: Any) -> Any:
@@ -33,3 +36,34 @@ class BaseForm(FlaskForm):
                 _l("This form has expired. Check what you entered and send it again.")
             ]
         return valid
+
+
+class DayField(StringField):
+    """A date typed as dd/mm/yyyy or picked in the browser's date picker (yyyy-mm-dd)."""
+
+    widget = DateInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.day: date | None = None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                self.day = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Enter a date as dd/mm/yyyy, for example 05/01/2026."))
+
+    def process_data(self, value: Any) -> None:
+        self.day = value if isinstance(value, date) else None
+        self.data = value.isoformat() if isinstance(value, date) else value
+
+    def _value(self) -> str:
+        return self.day.isoformat() if self.day else (self.data or "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,3 +51,28 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
     app.add_template_global(role_label)
+    init_deadline_labels(app)
+
+
+def _pick(labels: dict[str, str]) -> str:
+    from portal.i18n import current_language
+
+    return labels.get(current_language(), labels["vi"])
+
+
+def init_deadline_labels(app: Flask) -> None:
+    """Labels that the pure domain modules carry in both languages."""
+    from portal.domain.calendar import OVERRIDE_KIND_LABELS, REASON_LABELS, WEEKDAY_LABELS
+    from portal.domain.deadlines import CONFIDENCE_LABELS, UNIT_LABELS
+
+    def day_name(info: Any) -> str:
+        from portal.i18n import current_language
+
+        name = info.name_vi if current_language() == "vi" else (info.name_en or info.name_vi)
+        return name or _pick(REASON_LABELS.get(info.reason_code or "", {"vi": ""}))
+
+    app.add_template_global(lambda code: _pick(CONFIDENCE_LABELS[code]), "confidence_label")
+    app.add_template_global(lambda unit: _pick(UNIT_LABELS[unit]), "unit_label")
+    app.add_template_global(lambda kind: _pick(OVERRIDE_KIND_LABELS[kind]), "override_kind_label")
+    app.add_template_global(lambda day: _pick(WEEKDAY_LABELS[day.weekday()]), "weekday_label")
+    app.add_template_global(day_name, "day_name")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import current_user
@@ -24,8 +25,16 @@ BASE_CSP = (
 )
 
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def today_local() -> date:
+    """Today in Vietnam, whatever the server's time zone."""
+    return datetime.now(VIETNAM).date()
 
 
 def require(permission: Permission) -> Callable[[F], F]:

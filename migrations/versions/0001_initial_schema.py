@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:15:59.425794
+Create Date: 2026-11-27 04:25:48.413283
 
 """
 from alembic import op
@@ -112,6 +112,7 @@ def upgrade():
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('note_en', sa.String(length=300), nullable=True),
     sa.Column('source', sa.String(length=200), nullable=False),
     sa.Column('builtin', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),

@@ -890,3 +890,24 @@ def load_rules(
         _check_rule(prefix, rule)
         result[rule_id] = rule
     return result
+
+
+DeadlineState = Literal["met", "on_time", "due_soon", "overdue"]
+
+
+def deadline_state(
+    due: date,
+    today: date,
+    calendar: WorkingCalendar,
+    *,
+    met_on: date | None = None,
+    soon_working_days: int = 3,
+) -> DeadlineState:
+    """Where a clock stands today: met, on time, due soon (within N working days) or overdue."""
+    if met_on is not None:
+        return "met"
+    if today > due:
+        return "overdue"
+    if due <= calendar.add_working_days(today, soon_working_days):
+        return "due_soon"
+    return "on_time"

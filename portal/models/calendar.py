@@ -21,6 +21,7 @@ class CalendarOverride(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(300))
+    note_en: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(200))
     builtin: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -108,15 +108,15 @@ def _watches() -> dict[Page, _Watch]:
 def _watch(page: Page, watches: dict[Page, _Watch], *, javascript: bool) -> None:
     watch = watches[page] = _Watch(javascript=javascript)
 
-    def navigated(frame: Any) -> None:
-        if frame == page.main_frame and frame.url != "about:blank":
-            watch.unchecked.append(frame.url)
+    def loaded(loaded_page: Page) -> None:  # a new document, not a move within one (#main)
+        if loaded_page.url != "about:blank":
+            watch.unchecked.append(loaded_page.url)
 
     def console(message: Any) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
             watch.csp_errors.append(f"{page.url}: {message.text}")
 
-    page.on("framenavigated", navigated)
+    page.on("load", loaded)
     page.on("console", console)
 
 

@@ -58,6 +58,8 @@ class Config:
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
 
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     # HTTPS-only headers (HSTS) are sent when the request came over HTTPS.
     PREFERRED_URL_SCHEME = "http"
 

@@ -127,9 +127,7 @@ def test_official_signs_in_changes_the_one_time_password_and_signs_out(
     assert _path(page) == CHANGE_PASSWORD
     expect(page).to_have_title(re.compile(r"^Lỗi: Đổi mật khẩu"))
     _expect_field_error(page, "Mật khẩu mới", "Mật khẩu này quá phổ biến")
-    expect(page.get_by_role("alert").get_by_role("link")).to_have_attribute(
-        "href", "#new_password"
-    )
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_attribute("href", "#new_password")
 
     # A long sentence is accepted and leads to the dashboard.
     page.get_by_label("Mật khẩu hiện tại", exact=True).fill(PASSWORD)

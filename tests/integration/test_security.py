@@ -67,3 +67,16 @@ def test_oversized_request_gets_the_413_page(client) -> None:
     response = client.post("/ngon-ngu", data=big, content_type="application/octet-stream")
     assert response.status_code == 413
     assert "quá lớn" in response.get_data(as_text=True)
+
+
+def test_proxy_headers_are_ignored_unless_trusted(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    headers = {"X-Forwarded-Proto": "https"}
+    untrusted = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
+    assert (
+        "Strict-Transport-Security" not in untrusted.test_client().get("/", headers=headers).headers
+    )
+    trusted = create_app(
+        {"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "TRUSTED_PROXY_COUNT": 1}
+    )
+    assert "Strict-Transport-Security" in trusted.test_client().get("/", headers=headers).headers

@@ -35,13 +35,16 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
         )
     _init_extensions(app)
+    from portal.custodian import init_custodian
     from portal.rules import init_rules
 
     init_rules(app)
+    init_custodian(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli
     from portal.errors import init_errors
+    from portal.filters import init_filters
     from portal.i18n import init_i18n
     from portal.navigation import init_navigation
     from portal.security import init_security
@@ -49,6 +52,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_i18n(app)
     init_navigation(app)
+    init_filters(app)
     init_security(app)
     register_cli(app)
     return app

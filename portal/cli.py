@@ -11,12 +11,15 @@ from portal.security import now_utc
 
 
 def register_cli(app: Flask) -> None:
+    from portal.custodian import custodian_cli
     from portal.deadline_cli import calendar_cli, deadline_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(deadline_cli)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(custodian_cli)
+    app.cli.add_command(deliver_outbox)
 
 
 @click.command("create-user")
@@ -60,8 +63,43 @@ def seed_demo() -> None:
     from portal import demo
 
     shown = demo.seed(db.session, now=now_utc())
+    _demo_custodian_keys()
     click.echo("Demo accounts (sign in at /quan-tri/dang-nhap):")
     for account in shown:
         password = account.password or "(the user has set their own password)"
         click.echo(f"  {', '.join(account.roles):8} {account.email:34} {password}")
     click.echo("One-time passwords must be changed at first sign-in.")
+
+
+@click.command("deliver-outbox")
+def deliver_outbox() -> None:
+    """Send the queued e-mails (run it every minute from a timer)."""
+    from flask import current_app
+
+    from portal import notifications
+
+    sent, failed = notifications.deliver_outbox(
+        db.session,
+        notifications.SmtpSettings.from_config(current_app.config),
+        now=now_utc(),
+    )
+    click.echo(f"Sent {sent}, failed {failed}.")
+
+
+def _demo_custodian_keys() -> None:
+    """A demo custodian key pair, so denunciations can be tried; its passphrase is printed."""
+    import secrets
+    from pathlib import Path
+
+    from flask import current_app
+
+    from portal.custodian import KEY_FILE, write_keys
+
+    if (
+        current_app.config.get("CUSTODIAN_PUBLIC_KEY")
+        or (Path(current_app.instance_path) / KEY_FILE).exists()
+    ):
+        return
+    passphrase = secrets.token_urlsafe(18)
+    write_keys(current_app.instance_path, passphrase)
+    click.echo(f"Demo custodian key created; its passphrase (shown once): {passphrase}")

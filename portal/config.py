@@ -80,6 +80,23 @@ class Config:
     RECEIPT_DATE_CONVENTION = os.environ.get("RECEIPT_DATE_CONVENTION", "submission_date")
     DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
 
+    # Citizens' submissions (issue 4).
+    ACCESS_CODE_PEPPER = os.environ.get("ACCESS_CODE_PEPPER")
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "uploads")  # relative to instance/
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+    UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
+    # The custodian key pair that seals denouncers' identities (see docs/deployment.md).
+    CUSTODIAN_PUBLIC_KEY = os.environ.get("CUSTODIAN_PUBLIC_KEY")
+    CUSTODIAN_SEALED_PRIVATE_KEY = os.environ.get("CUSTODIAN_SEALED_PRIVATE_KEY")
+    # "collect" or "none": whether the web form asks denouncers who they are (legal-notes §9).
+    DENOUNCER_IDENTITY_ONLINE = os.environ.get("DENOUNCER_IDENTITY_ONLINE", "collect")
+    SUBMISSION_MIN_SECONDS = int(os.environ.get("SUBMISSION_MIN_SECONDS", "4"))
+    SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "5/minute;30/day")
+    CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/day")
+    LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "10/minute;100/day")
+    REISSUE_RATE_LIMIT = os.environ.get("REISSUE_RATE_LIMIT", "3/hour")
+    PRIVACY_NOTICE_VERSION = "2026-01"
+
     # Mail (outbox delivery).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -101,6 +118,8 @@ class TestConfig(Config):
     PORTAL_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-only-not-secret"  # noqa: S105
+    ACCESS_CODE_PEPPER = "test-only-pepper"
+    SUBMISSION_MIN_SECONDS = 0
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
     # Mail must never leave the machine from a test: tests start their own SMTP server.

@@ -13,6 +13,7 @@ from portal.security import has_permission
 
 # The officials' menu, in order. An entry shows once its endpoint exists.
 ADMIN_MENU = (
+    ("admin.cases", _l("Cases"), Permission.VIEW_ALL_CASES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
 )

@@ -143,3 +143,81 @@ def is_postgres(app: Flask) -> bool:
 
 
 __all__ = ["CheckedClient", "is_postgres", "text"]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        import email
+
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[_Collector]:
+    """A real SMTP server on loopback; the app sends its mail there during the test."""
+    from aiosmtpd.controller import Controller
+
+    collector = _Collector()
+    port = _free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", port
+    try:
+        yield collector
+    finally:
+        app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
+        controller.stop()
+
+
+CUSTODIAN_PASSPHRASE = "người giữ khóa của Sở 2026"
+
+
+@pytest.fixture(scope="session")
+def custodian_keys():  # type: ignore[no-untyped-def]
+    from nacl.pwhash import argon2id
+
+    from portal import crypto
+
+    return crypto.generate_custodian_keys(
+        CUSTODIAN_PASSPHRASE,
+        opslimit=argon2id.OPSLIMIT_INTERACTIVE,
+        memlimit=argon2id.MEMLIMIT_INTERACTIVE,
+    )
+
+
+@pytest.fixture
+def custodian(app: Flask, custodian_keys) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    saved = app.config.get("CUSTODIAN_PUBLIC_KEY"), app.config.get("CUSTODIAN_SEALED_PRIVATE_KEY")
+    app.config["CUSTODIAN_PUBLIC_KEY"] = custodian_keys.public_key_b64
+    app.config["CUSTODIAN_SEALED_PRIVATE_KEY"] = custodian_keys.sealed_private_key_b64
+    try:
+        yield custodian_keys
+    finally:
+        app.config["CUSTODIAN_PUBLIC_KEY"], app.config["CUSTODIAN_SEALED_PRIVATE_KEY"] = saved
+
+
+@pytest.fixture
+def config_override(app: Flask) -> Iterator[Callable[..., None]]:
+    """Change app settings for one test; they are put back afterwards."""
+    saved: dict[str, object] = {}
+
+    def override(**values: object) -> None:
+        for key, value in values.items():
+            saved.setdefault(key, app.config.get(key))
+            app.config[key] = value
+
+    yield override
+    app.config.update(saved)

@@ -44,6 +44,10 @@ class Case(db.Model):
     content: Mapped[str] = mapped_column(Text)
     respondent: Mapped[str | None] = mapped_column(String(300))
     requested_outcome: Mapped[str | None] = mapped_column(Text)
+    contested_decision: Mapped[str | None] = mapped_column(Text)
+    decision_known_on: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(300))
     field: Mapped[str | None] = mapped_column(String(80))
     # Submitter. For confidential cases these stay empty and the identity is kept only in
     # identity_ciphertext, encrypted to the custodian key (submissions issue).
@@ -58,6 +62,10 @@ class Case(db.Model):
     people_count: Mapped[int] = mapped_column(default=1)
     representative: Mapped[str | None] = mapped_column(String(200))
     confidential: Mapped[bool] = mapped_column(default=False)
+    identity_withheld: Mapped[bool] = mapped_column(default=False)
+    # Keyed hash of the e-mail given, so a lost code can be reissued to that address even
+    # when the address itself is only kept encrypted.
+    contact_email_hash: Mapped[str | None] = mapped_column(String(64))
     pseudonym: Mapped[str | None] = mapped_column(String(40))
     identity_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     consent_version: Mapped[str | None] = mapped_column(String(20))
@@ -150,6 +158,12 @@ class Attachment(db.Model):
     )
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str | None] = mapped_column(String(255))
+    original_name_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    extension: Mapped[str] = mapped_column(String(5))
+    uploaded_by: Mapped[str] = mapped_column(String(10), default="citizen")
+    visible_to_citizen: Mapped[bool] = mapped_column(default=False)
+    # Files uploaded with a form that came back with errors wait here, tied to the form.
+    draft_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))

@@ -52,6 +52,7 @@ def test_production_cookies(tmp_path) -> None:
         {
             "PORTAL_ENV": "production",
             "SECRET_KEY": "s" * 40,
+            "ACCESS_CODE_PEPPER": "p" * 40,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
         }
     )

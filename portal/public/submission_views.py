@@ -1,0 +1,522 @@
+"""Gửi đơn (send a submission) and Tra cứu (look it up)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import smtplib
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.datastructures import FileStorage
+
+from portal import crypto, notifications, uploads
+from portal.domain.deadlines import due_date
+from portal.extensions import db, limiter
+from portal.public import bp
+from portal.public.submission_forms import (
+    FORMS,
+    KIND_SLUGS,
+    SLUG_KINDS,
+    LookupForm,
+    RatingForm,
+    ReissueForm,
+    SubmissionForm,
+)
+from portal.rules import current_rules
+from portal.security import now_utc
+from portal.services import deadlines as deadline_service
+from portal.services import submissions
+
+log = logging.getLogger(__name__)
+
+IDENTITY_FIELDS = (
+    "name",
+    "address",
+    "commune",
+    "province",
+    "phone",
+    "email",
+    "citizen_id_number",
+    "people_count",
+    "representative",
+    "confidential",
+)
+RECEIPT_KEY = "receipt"
+ISSUED_KEYS = "submission_keys"
+
+
+def _pepper() -> bytes:
+    return current_app.config["ACCESS_CODE_PEPPER"].encode()
+
+
+def _settings() -> submissions.Settings:
+    config = current_app.config
+    return submissions.Settings(
+        pepper=_pepper(),
+        custodian_public_key=config.get("CUSTODIAN_PUBLIC_KEY"),
+        collect_denouncer_identity=config["DENOUNCER_IDENTITY_ONLINE"] != "none",
+        receipt_convention=config["RECEIPT_DATE_CONVENTION"],
+    )
+
+
+def _upload_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    return folder if folder.is_absolute() else Path(current_app.instance_path) / folder
+
+
+def _limits() -> uploads.UploadLimits:
+    return uploads.UploadLimits(
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        max_files=current_app.config["UPLOAD_MAX_FILES"],
+    )
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
+
+
+def _contact_key() -> str:
+    """Rate-limit key for the contact given in the form, as a keyed hash (never the value)."""
+    contact = (request.form.get("phone") or request.form.get("email") or "").strip().lower()
+    digest = hmac.new(_pepper(), f"contact:{contact}".encode(), hashlib.sha256).hexdigest()
+    return f"contact:{digest}"
+
+
+def _identity_withheld(kind: str) -> bool:
+    return kind == "denunciation" and current_app.config["DENOUNCER_IDENTITY_ONLINE"] == "none"
+
+
+def _needs_custodian(kind: str) -> bool:
+    return kind == "denunciation" and not _identity_withheld(kind)
+
+
+def _custodian_ready() -> bool:
+    return crypto.check_public_key(current_app.config.get("CUSTODIAN_PUBLIC_KEY"))
+
+
+def _build_form(kind: str) -> SubmissionForm:
+    form = FORMS[kind]()
+    if _identity_withheld(kind):
+        for name in IDENTITY_FIELDS:
+            delattr(form, name)
+    elif kind == "denunciation":
+        delattr(form, "confidential")  # always confidential
+    return form
+
+
+def _start_form(form: SubmissionForm) -> None:
+    """Fill the hidden fields of a new form: when it was shown, its idempotency key."""
+    form.form_started.data = _signer().dumps(time.time())
+    form.idempotency_key.data = secrets.token_urlsafe(24)
+    form.upload_token.data = secrets.token_urlsafe(24)
+    issued = [*session.get(ISSUED_KEYS, [])][-4:]
+    session[ISSUED_KEYS] = [*issued, form.idempotency_key.data]
+
+
+@bp.get("/gui-don/")
+def submit() -> ResponseReturnValue:
+    return render_template("public/submit_choose.html", slugs=KIND_SLUGS)
+
+
+@bp.get("/quyen-rieng-tu")
+def privacy() -> ResponseReturnValue:
+    return render_template("public/privacy.html")
+
+
+@bp.route("/gui-don/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["CONTACT_RATE_LIMIT"], methods=["POST"], key_func=_contact_key
+)
+def submit_kind(slug: str) -> ResponseReturnValue:
+    kind = SLUG_KINDS.get(slug)
+    if kind is None:
+        abort(404)
+    if _needs_custodian(kind) and not _custodian_ready():
+        return render_template("public/unavailable.html", kind=kind), 503
+    form = _build_form(kind)
+    if request.method == "GET":
+        _start_form(form)
+        if kind == "complaint" and request.args.get("lan") == "2":
+            form.complaint_round.data = "2"
+            form.first_case_number.data = request.args.get("don-truoc", "")[:20]
+        return _render_form(form, kind)
+
+    for field_name in ("idempotency_key", "upload_token"):
+        if not getattr(form, field_name).data:
+            getattr(form, field_name).data = secrets.token_urlsafe(24)
+    valid = form.validate()
+    if not _check_abuse(form):
+        valid = False
+    duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
+    if duplicate is not None:
+        return _show_duplicate(duplicate, form.idempotency_key.data)
+    _handle_uploads(form, kind)
+    if not valid or form.attachments.errors:
+        return _render_form(form, kind)
+    try:
+        receipt = submissions.submit(
+            db.session,
+            _submission_from(form, kind),
+            now=now_utc(),
+            settings=_settings(),
+            rules=current_rules(),
+            calendar=deadline_service.load_calendar(db.session),
+            receipt_email=_receipt_email,
+        )
+    except submissions.TemporarilyUnavailable:
+        return render_template("public/unavailable.html", kind=kind), 503
+    except submissions.DuplicateSubmission as duplicate_error:
+        return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
+    _send_receipt_now(receipt)
+    session[RECEIPT_KEY] = {
+        "number": receipt.case_number,
+        "code": receipt.access_code,
+        "kind": receipt.kind,
+        "email": bool(receipt.email),
+    }
+    return redirect(url_for("public.submitted"), 303)
+
+
+def _render_form(form: SubmissionForm, kind: str) -> ResponseReturnValue:
+    drafts = submissions.draft_attachments(
+        db.session, upload_token=form.upload_token.data or "", pepper=_pepper()
+    )
+    return render_template(
+        "public/submit_form.html",
+        form=form,
+        kind=kind,
+        slug=KIND_SLUGS[kind],
+        drafts=drafts,
+        withheld=_identity_withheld(kind),
+    )
+
+
+def _check_abuse(form: SubmissionForm) -> bool:
+    """The honeypot and the minimum fill time. A person meets neither."""
+    if form.website.data:
+        form.website.errors = [_("Leave this field empty.")]
+        return False
+    try:
+        started = float(_signer().loads(form.form_started.data or ""))
+    except (BadSignature, TypeError, ValueError):
+        form.form_started.data = _signer().dumps(time.time())
+        form.subject.errors = [
+            *form.subject.errors,
+            _("Please check what you entered and send the form again."),
+        ]
+        return False
+    if time.time() - started < current_app.config["SUBMISSION_MIN_SECONDS"]:
+        form.subject.errors = [
+            *form.subject.errors,
+            _("That was very fast. Please check what you entered and send the form again."),
+        ]
+        return False
+    return True
+
+
+def _handle_uploads(form: SubmissionForm, kind: str) -> None:
+    """Keep every good file (even if the form has other errors); name every bad one."""
+    token = form.upload_token.data
+    for value in request.form.getlist("remove_upload"):
+        if value.isdigit():
+            submissions.remove_draft_attachment(
+                db.session,
+                attachment_id=int(value),
+                upload_token=token,
+                pepper=_pepper(),
+                delete_file=_delete_upload,
+            )
+    files = [f for f in request.files.getlist(form.attachments.name) if f and f.filename]
+    if not files:
+        form.attachments.errors = list(form.attachments.errors or [])
+        return
+    limits = _limits()
+    existing = len(submissions.draft_attachments(db.session, upload_token=token, pepper=_pepper()))
+    errors: list[str] = []
+    confidential = kind == "denunciation" or bool(
+        getattr(form, "confidential", None) and form.confidential.data
+    )
+    for number, storage in enumerate(files, start=1):
+        if existing + number > limits.max_files:
+            errors.append(_("At most %(count)d files.", count=limits.max_files))
+            break
+        error = _keep_upload(storage, token, confidential, limits)
+        if error:
+            errors.append(error)
+    form.attachments.errors = errors
+
+
+def _keep_upload(
+    storage: FileStorage, token: str, confidential: bool, limits: uploads.UploadLimits
+) -> str | None:
+    data = storage.stream.read(limits.max_bytes + 1)
+    original = storage.filename or ""
+    try:
+        clean = uploads.inspect_and_clean(data, limits)
+    except uploads.UploadRejected as rejected:
+        return _upload_message(rejected.code, original)
+    stored_name = uploads.store(clean, _upload_folder())
+    submissions.store_draft_attachment(
+        db.session,
+        stored_name=stored_name,
+        original_name=original[:255],
+        content_type=clean.content_type,
+        extension=clean.extension,
+        size=clean.size,
+        sha256=clean.sha256,
+        upload_token=token,
+        pepper=_pepper(),
+        confidential=confidential,
+        custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
+        now=now_utc(),
+    )
+    return None
+
+
+def _upload_message(code: str, name: str) -> str:
+    messages = {
+        "empty": _("The file %(name)s is empty."),
+        "too_large": _("The file %(name)s is too large (at most %(mb)d MB)."),
+        "type_not_allowed": _("The file %(name)s is not a JPG, PNG, PDF, Word or Excel file."),
+        "pdf_active_content": _(
+            "The PDF %(name)s contains scripts or embedded files; please print it to a new PDF."
+        ),
+        "corrupt": _("The file %(name)s is damaged or protected and cannot be opened."),
+        "image_too_large": _("The image %(name)s has too many pixels; please make it smaller."),
+    }
+    template = messages.get(code, messages["type_not_allowed"])
+    return template % {"name": name[:80], "mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20}
+
+
+def _delete_upload(stored_name: str) -> None:
+    try:
+        uploads.stored_path(_upload_folder(), stored_name).unlink(missing_ok=True)
+    except ValueError:
+        log.warning("refused to delete an upload with an unexpected name")
+
+
+def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:
+    def value(name: str) -> Any:
+        field = getattr(form, name, None) if name in form else None
+        return field.data if field is not None else None
+
+    decision_field = getattr(form, "decision_known_on", None)
+    return submissions.Submission(
+        kind=kind,
+        subject=form.subject.data,
+        content=value("content"),
+        field=value("field"),
+        respondent=value("respondent"),
+        requested_outcome=value("requested_outcome") or None,
+        contested_decision=value("contested_decision"),
+        decision_known_on=decision_field.day if decision_field is not None else None,
+        evidence=value("evidence"),
+        location=value("location") or None,
+        complaint_round=int(value("complaint_round") or 1),
+        first_case_number=value("first_case_number") or None,
+        name=value("name"),
+        address=value("address"),
+        commune=value("commune"),
+        province=value("province"),
+        phone=value("phone") or None,
+        email=(value("email") or None),
+        citizen_id_number=value("citizen_id_number") or None,
+        people_count=value("people_count") or 1,
+        representative=value("representative") or None,
+        confidential=bool(value("confidential")),
+        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        idempotency_key=form.idempotency_key.data,
+        upload_token=form.upload_token.data,
+    )
+
+
+def _receipt_email(receipt: submissions.Receipt) -> tuple[str, str]:
+    subject = _("Your submission %(number)s was received", number=receipt.case_number)
+    body = render_template("emails/receipt.txt", receipt=receipt)
+    return subject, body
+
+
+def _send_receipt_now(receipt: submissions.Receipt) -> None:
+    """Confidential receipts are sent at once and never stored; others go via the outbox."""
+    settings = notifications.SmtpSettings.from_config(current_app.config)
+    if receipt.email and receipt.confidential:
+        subject, body = _receipt_email(receipt)
+        try:
+            notifications.send(settings, recipient=receipt.email, subject=subject, body=body)
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("confidential receipt not sent: %s", type(error).__name__)
+    elif receipt.email and current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
+        notifications.deliver_outbox(db.session, settings, now=now_utc(), limit=5)
+
+
+def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:
+    """The same form sent twice: show the first receipt again, to the same browser only."""
+    if idempotency_key in session.get(ISSUED_KEYS, []):
+        session[RECEIPT_KEY] = {
+            "number": case.number,
+            "code": submissions.access_code_for(_pepper(), idempotency_key),
+            "kind": case.kind,
+            "email": False,
+        }
+        return redirect(url_for("public.submitted"), 303)
+    abort(400)
+
+
+@bp.get("/gui-don/da-gui")
+def submitted() -> ResponseReturnValue:
+    receipt = session.pop(RECEIPT_KEY, None)
+    if receipt is not None:
+        keys = session.get(ISSUED_KEYS, [])
+        session[ISSUED_KEYS] = keys  # keep: a late duplicate POST still finds its receipt
+    return render_template("public/submitted.html", receipt=receipt)
+
+
+@bp.route("/tra-cuu/", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
+def lookup() -> ResponseReturnValue:
+    form = LookupForm()
+    case = None
+    if form.validate_on_submit():
+        case = submissions.find_by_code(db.session, form.access_code.data, _pepper())
+        if case is None:
+            form.access_code.errors.append(
+                _("No case matches this code. Check the code on your receipt.")
+            )
+    if case is None:
+        return render_template("public/lookup.html", form=form)
+    return _render_status(case, form.access_code.data)
+
+
+def _render_status(case: Any, code: str) -> ResponseReturnValue:
+    rules = current_rules()
+    calendar = deadline_service.load_calendar(db.session)
+    second_window = None
+    if case.kind == "complaint" and case.round == 1 and case.status in ("resolved", "closed"):
+        resolved_on = next(
+            (e.at.date() for e in reversed(case.events) if e.to_status == "resolved"), None
+        )
+        if resolved_on:
+            rule = rules["complaint.second_window"]
+            second_window = due_date(rule, resolved_on, calendar, remote=case.remote_area).due
+    rating_form = RatingForm(access_code=code)
+    return render_template(
+        "public/status.html",
+        case=case,
+        events=[e for e in case.events if e.visible_to_citizen],
+        deadlines=[(d, rules.get(d.rule_id)) for d in case.deadlines],
+        attachments=[a for a in case.attachments if a.visible_to_citizen],
+        rating_form=rating_form,
+        code=code,
+        second_window=second_window,
+        today=now_utc().date(),
+    )
+
+
+@bp.post("/tra-cuu/danh-gia")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def rate() -> ResponseReturnValue:
+    form = RatingForm()
+    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    if case is None:
+        return render_template("public/lookup.html", form=LookupForm()), 200
+    if form.validate():
+        try:
+            submissions.rate(
+                db.session,
+                case=case,
+                rating=int(form.rating.data),
+                comment=form.comment.data,
+                now=now_utc(),
+            )
+        except submissions.SubmissionError:
+            flash(_("This case cannot be rated now."), "error")
+        else:
+            flash(_("Thank you for your rating."), "success")
+    return _render_status(case, form.access_code.data)
+
+
+@bp.route("/tra-cuu/cap-lai-ma", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REISSUE_RATE_LIMIT"], methods=["POST"])
+def reissue() -> ResponseReturnValue:
+    form = ReissueForm()
+    if form.validate_on_submit():
+        result = submissions.reissue_code(
+            db.session,
+            case_number=form.case_number.data,
+            email=form.email.data,
+            pepper=_pepper(),
+            now=now_utc(),
+        )
+        if result is not None:
+            case, code = result
+            subject = _("A new access code for case %(number)s", number=case.number)
+            body = render_template("emails/new_code.txt", number=case.number, code=code)
+            if case.confidential:
+                db.session.commit()
+                try:
+                    notifications.send(
+                        notifications.SmtpSettings.from_config(current_app.config),
+                        recipient=form.email.data,
+                        subject=subject,
+                        body=body,
+                    )
+                except (OSError, smtplib.SMTPException) as error:
+                    log.warning("confidential code reissue not sent: %s", type(error).__name__)
+            else:
+                notifications.queue(
+                    db.session,
+                    recipient=form.email.data,
+                    subject=subject,
+                    body=body,
+                    now=now_utc(),
+                )
+                db.session.commit()
+                _deliver_soon()
+        flash(
+            _(
+                "If the case number and email match a case, a new access code is on its way "
+                "to that email. The old code no longer works."
+            ),
+            "success",
+        )
+        return redirect(url_for("public.reissue"), 303)
+    return render_template("public/reissue.html", form=form)
+
+
+def _deliver_soon() -> None:
+    if current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
+        notifications.deliver_outbox(
+            db.session,
+            notifications.SmtpSettings.from_config(current_app.config),
+            now=now_utc(),
+            limit=5,
+        )
+
+
+@bp.post("/gui-don/in-don")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def print_letter() -> ResponseReturnValue:
+    """The official letter, pre-filled, to print and sign (complaints and denunciations)."""
+    form = LookupForm()
+    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    if case is None or case.kind not in ("complaint", "denunciation"):
+        return render_template("public/lookup.html", form=LookupForm())
+    return render_template("public/letter.html", case=case, today=now_utc())

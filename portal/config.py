@@ -112,13 +112,14 @@ class Config:
 class DevelopmentConfig(Config):
     PORTAL_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    ACCESS_CODE_PEPPER = os.environ.get("ACCESS_CODE_PEPPER") or "dev-only-pepper-not-a-secret"
 
 
 class TestConfig(Config):
     PORTAL_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-only-not-secret"  # noqa: S105
-    ACCESS_CODE_PEPPER = "test-only-pepper"
+    ACCESS_CODE_PEPPER = "test-only-pepper-not-a-secret"
     SUBMISSION_MIN_SECONDS = 0
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
+from flask import Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from portal.i18n import LANGUAGE_COOKIE
 from portal.public import bp
@@ -26,7 +26,7 @@ def home() -> str:
 
 
 @bp.post("/ngon-ngu")
-def set_language() -> Response:
+def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     target = safe_next(request.form.get("next"), url_for("public.home"))
     response = redirect(target)
@@ -40,3 +40,9 @@ def set_language() -> Response:
             secure=request.is_secure,
         )
     return response
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    """For load balancers and monitoring: the app answers (it does not touch the database)."""
+    return Response("ok", mimetype="text/plain")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar
@@ -48,12 +48,38 @@ def rules_from_file(path: Path) -> dict[str, Rule]:
     return load_rules(path.read_text(encoding="utf-8"), RULES, source=str(path))
 
 
+_calendar_cache: dict[str, tuple[tuple[object, ...], WorkingCalendar]] = {}
+
+
 def load_calendar(session: Session) -> WorkingCalendar:
     """The working-day calendar: the package's baseline plus the stored overrides.
 
     The built-in corrections are stored rows too (see sync_builtin_corrections), so that
     administrators see them, and can remove them, like any other override.
+
+    Building a calendar costs milliseconds (the package computes each year's holidays), so
+    each process keeps the last one and rebuilds it only when the overrides changed: a cheap
+    fingerprint query tells, and works across workers and hosts sharing one database.
     """
+    fingerprint = tuple(
+        session.execute(
+            select(
+                func.count(CalendarOverride.id),
+                func.max(CalendarOverride.id),
+                func.sum(CalendarOverride.id),
+            )
+        ).one()
+    )
+    key = str(session.get_bind().url)
+    cached = _calendar_cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    calendar = _build_calendar(session)
+    _calendar_cache[key] = (fingerprint, calendar)
+    return calendar
+
+
+def _build_calendar(session: Session) -> WorkingCalendar:
     rows = session.scalars(select(CalendarOverride)).all()
     return WorkingCalendar(
         [

@@ -1,0 +1,145 @@
+"""Benchmark: full web submissions per second under gunicorn, against a bare route.
+
+Each submission is what a citizen's browser does: GET the form, POST it with the CSRF token
+and the hidden fields, follow the redirect to the receipt. The bare route (/healthz) is
+measured in the same run on the same server, so the ratio does not depend on the machine.
+
+    .venv/bin/python benchmarks/submissions.py [--seconds 15] [--clients 4] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELD_RE = re.compile(
+    r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
+)
+FORM = {
+    "subject": "Cột điện viễn thông đổ chắn đường",
+    "field": "telecom",
+    "location": "Đường 30/4",
+    "content": "Sau cơn bão, cột điện viễn thông đổ chắn ngang đường.",
+    "name": "Nguyễn Văn Bình",
+    "address": "Số 12, ấp Bình Trung",
+    "commune": "Xã Hòa Thành",
+    "province": "Tỉnh Tây Ninh",
+    "people_count": "1",
+    "consent": "y",
+}
+
+
+def submit_once(base: str, number: int) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/gui-don/phan-anh").read().decode()
+    data = dict(FIELD_RE.findall(page))
+    data.update(FORM, phone=f"09{number % 100_000_000:08d}")
+    body = urllib.parse.urlencode(data).encode()
+    with opener.open(f"{base}/gui-don/phan-anh", data=body) as response:  # follows the 303
+        receipt = response.read().decode()
+    if "access-code" not in receipt:
+        raise RuntimeError("no receipt")
+
+
+def bare_once(base: str, number: int) -> None:
+    with urllib.request.urlopen(f"{base}/healthz") as response:
+        response.read()
+
+
+def measure(action, base: str, seconds: float, clients: int) -> float:  # type: ignore[no-untyped-def]
+    counts = [0] * clients
+    errors: list[Exception] = []
+    deadline = time.monotonic() + seconds
+
+    def run(index: int) -> None:
+        number = index * 1_000_000
+        while time.monotonic() < deadline:
+            try:
+                action(base, number)
+            except Exception as error:  # counted and reported, the loop goes on
+                errors.append(error)
+            counts[index] += 1
+            number += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} errors, first: {errors[0]!r}")
+    return sum(counts) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "PORTAL_ENV": "development",
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "FLASK_APP": "wsgi.py",
+            "PORTAL_SUBMISSION_MIN_SECONDS": "0",
+            "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
+            "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
+            "PORTAL_MAIL_SEND_IMMEDIATELY": "false",
+            "PORTAL_UPLOAD_FOLDER": f'"{tmp}/uploads"',
+        }
+        bin_dir = Path(sys.executable).parent
+        subprocess.run(
+            [bin_dir / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+        server = subprocess.Popen(
+            [
+                bin_dir / "gunicorn",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"127.0.0.1:{args.port}",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            for _ in range(100):
+                try:
+                    bare_once(base, 0)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            measure(bare_once, base, 2, args.clients)  # warm up
+            bare = measure(bare_once, base, args.seconds, args.clients)
+            full = measure(submit_once, base, args.seconds, args.clients)
+        finally:
+            server.terminate()
+            server.wait()
+    print(
+        f"bare route: {bare:.0f} req/s; full submissions: {full:.1f}/s; "
+        f"ratio {full / bare:.3f} (gunicorn -w {args.workers}, {args.clients} clients, "
+        f"{args.seconds:.0f} s each, SQLite)"
+    )
+
+
+if __name__ == "__main__":
+    main()

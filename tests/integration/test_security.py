@@ -81,3 +81,13 @@ def test_proxy_headers_are_ignored_unless_trusted(tmp_path) -> None:
         {"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "TRUSTED_PROXY_COUNT": 1}
     )
     assert "Strict-Transport-Security" in trusted.test_client().get("/", headers=headers).headers
+
+
+def test_development_config_can_hash_access_codes(tmp_path) -> None:
+    from portal.domain import tracking
+
+    app = create_app(
+        {"PORTAL_ENV": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"}
+    )
+    pepper = app.config["ACCESS_CODE_PEPPER"].encode()
+    assert len(pepper) >= tracking.MIN_PEPPER_BYTES

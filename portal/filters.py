@@ -40,6 +40,7 @@ def init_filters(app: Flask) -> None:
     app.add_template_global(qr_svg, "qr_svg")
     app.add_template_filter(vn_long_date, "vn_long_date")
     app.add_template_filter(phone, "phone")
+    app.add_template_filter(reject_key, "reject_key")
 
 
 def vn_long_date(value: object) -> str:
@@ -54,3 +55,7 @@ def phone(value: str | None) -> str:
     from portal.domain.contacts import format_phone_vn
 
     return format_phone_vn(value) if value else ""
+
+
+def reject_key(values: dict[str, str], key: str) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k != key}

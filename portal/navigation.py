@@ -13,7 +13,7 @@ from portal.security import has_permission
 
 # The officials' menu, in order. An entry shows once its endpoint exists.
 ADMIN_MENU = (
-    ("admin.cases", _l("Cases"), Permission.VIEW_ALL_CASES),
+    ("admin.cases", _l("Cases"), Permission.VIEW_CASES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
 )
@@ -52,6 +52,16 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
     app.add_template_global(role_label)
+    from portal.admin.labels import (
+        action_label,
+        deadline_state_label,
+        ground_label,
+        kind_labels,
+        status_labels,
+    )
+
+    for helper in (action_label, deadline_state_label, ground_label, kind_labels, status_labels):
+        app.add_template_global(helper)
     init_deadline_labels(app)
 
 

@@ -43,3 +43,48 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_case(
+    *,
+    kind: str = "complaint",
+    subject: str = "Khiếu nại quyết định xử phạt",
+    content: str = "Tôi không vi phạm như quyết định nêu.",
+    name: str = "Nguyễn Văn Bình",
+    now: datetime | None = None,
+    **fields: object,
+):  # type: ignore[no-untyped-def]
+    """A web submission registered through the real service (non-confidential kinds)."""
+    import secrets
+
+    from flask import current_app
+
+    from portal.models import Case
+    from portal.rules import current_rules
+    from portal.services import deadlines as deadline_service
+    from portal.services import submissions
+
+    receipt = submissions.submit(
+        db.session,
+        submissions.Submission(
+            kind=kind,
+            subject=subject,
+            content=content,
+            idempotency_key=secrets.token_urlsafe(16),
+            consent_version="test",
+            name=name,
+            phone="+84912345678",
+            respondent="Chánh Thanh tra Sở",
+            **fields,  # type: ignore[arg-type]
+        ),
+        now=now or datetime.now(UTC),
+        settings=submissions.Settings(
+            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
+            custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
+        ),
+        rules=current_rules(),
+        calendar=deadline_service.load_calendar(db.session),
+    )
+    case = db.session.get(Case, receipt.case_id)
+    case.test_access_code = receipt.access_code  # type: ignore[attr-defined]
+    return case

@@ -4,44 +4,80 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields import SelectChoice
 
 from portal import uploads
 from portal.admin import bp
-from portal.admin.case_forms import RevealIdentityForm
+from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
+from portal.admin.labels import (
+    action_label,
+    answer_template,
+    ground_label,
+    kind_labels,
+    refusal_message,
+    status_labels,
+)
+from portal.domain import workflow
+from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
-from portal.domain.permissions import Permission
+from portal.domain.permissions import Permission, permissions_for
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Attachment, Case
+from portal.models import Attachment, Case, Division, User
 from portal.rules import current_rules
-from portal.security import has_permission, now_utc, require
+from portal.security import has_permission, now_utc, require, today_local
 from portal.services import confidentiality
 from portal.services import deadlines as deadline_service
+from portal.services import queue as queue_service
+from portal.services import workflow as workflow_service
 from portal.services.audit import record
 
 PAGE_SIZE = 50
 
 
 @bp.get("/don/")
-@require(Permission.VIEW_ALL_CASES)
+@require(Permission.VIEW_CASES)
 def cases() -> ResponseReturnValue:
+    form = QueueForm(request.args)
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
+        SelectChoice(k, label) for k, label in kind_labels().items()
+    ]
+    form.status.choices = [SelectChoice("", _("All statuses"))] + [
+        SelectChoice(s, label) for s, label in status_labels().items()
+    ]
+    form.due.choices = [
+        SelectChoice("", _("Any")),
+        SelectChoice("overdue", _("Overdue")),
+        SelectChoice("due_soon", _("Due soon")),
+        SelectChoice("open", _("Open")),
+    ]
     page = max(request.args.get("trang", 1, type=int), 1)
-    rows = db.paginate(
-        select(Case).order_by(Case.received_on.desc(), Case.id.desc()),
+    filters = queue_service.Filters(
+        text=form.q.data or "",
+        kind=form.kind.data or None,
+        status=form.status.data or None,
+        due=form.due.data or None,
+        assignee_id=current_user.id if form.mine.data else None,
+    )
+    result = queue_service.search(
+        db.session,
+        filters,
+        today=today_local(),
+        calendar=deadline_service.load_calendar(db.session),
+        soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
         page=page,
         per_page=PAGE_SIZE,
-        error_out=False,
     )
-    return render_template("admin/cases.html", rows=rows)
+    return render_template("admin/cases.html", form=form, result=result, page=page)
 
 
 @bp.get("/don/<int:case_id>")
-@require(Permission.VIEW_ALL_CASES)
+@require(Permission.VIEW_CASES)
 def case_detail(case_id: int) -> ResponseReturnValue:
     return _render_case(db.get_or_404(Case, case_id), RevealIdentityForm(), None)
 
@@ -74,7 +110,10 @@ def reveal_identity(case_id: int) -> ResponseReturnValue:
 
 
 def _render_case(
-    case: Case, form: RevealIdentityForm, identity: dict[str, str | None] | None
+    case: Case,
+    form: RevealIdentityForm,
+    identity: dict[str, str | None] | None,
+    action_forms: dict[str, CaseActionForm] | None = None,
 ) -> ResponseReturnValue:
     lang = current_language()
     rules = current_rules()
@@ -89,14 +128,113 @@ def _render_case(
         )
         for row in case.deadlines
     ]
+    actions = workflow.allowed_actions(workflow_service.facts(case), current_user.roles)
+    forms = action_forms or {}
+    for action in actions:
+        if action.name not in forms:
+            forms[action.name] = _action_form(action, case)
     return render_template(
         "admin/case.html",
         case=case,
         form=form,
         identity=identity,
         deadlines=deadlines,
+        actions=actions,
+        action_forms=forms,
         can_reveal=has_permission(Permission.REVEAL_IDENTITY),
+        page_has_errors=any(f.errors for f in forms.values()),
+        states={
+            row.id: deadline_state(
+                row.due_on,
+                today_local(),
+                calendar,
+                met_on=row.met_on,
+                soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            )
+            for row in case.deadlines
+        },
     )
+
+
+def _action_form(action: workflow.Action, case: Case) -> CaseActionForm:
+    form = CaseActionForm(prefix=action.name)
+    if "ground" in action.needs:
+        grounds = (
+            workflow.FILING_GROUNDS
+            if action.name == "file"
+            else workflow.REFUSAL_GROUNDS.get(case.kind, ())
+        )
+        form.ground.choices = [SelectChoice(g, ground_label(g)) for g in grounds]
+    if "assignee" in action.needs:
+        officials = db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.name)
+        ).all()
+        form.assignee.choices = [
+            SelectChoice(str(u.id), u.name)
+            for u in officials
+            if Permission.HANDLE_CASES in permissions_for(u.roles)
+        ]
+        form.division.choices = [SelectChoice("", _("Keep the division"))] + [
+            SelectChoice(str(d.id), d.name)
+            for d in db.session.scalars(select(Division).order_by(Division.name))
+        ]
+    if "complexity" in action.needs and not form.complexity.data:
+        form.complexity.data = case.complexity
+        form.remote_area.data = case.remote_area
+    if "answer" in action.needs and not form.answer.data:
+        form.answer.data = case.draft_answer or answer_template(case)
+    return form
+
+
+def _make_action_view(action: workflow.Action) -> None:
+    def view(case_id: int) -> ResponseReturnValue:
+        case = db.get_or_404(Case, case_id)
+        form = _action_form(action, case)
+        if not form.validate_on_submit():
+            return _render_case(case, RevealIdentityForm(), None, {action.name: form})
+        data = workflow_service.ActionInput(
+            note=form.note.data or None,
+            ground=form.ground.data or None,
+            body=form.body.data or None,
+            day=form.day.day,
+            answer=form.answer.data or None,
+            assignee_id=int(form.assignee.data) if form.assignee.data else None,
+            division_id=int(form.division.data) if form.division.data else None,
+            complexity=form.complexity.data or None,
+            remote_area=form.remote_area.data,
+        )
+        try:
+            workflow_service.perform(
+                db.session,
+                case=case,
+                action_name=action.name,
+                actor=current_user._get_current_object(),
+                data=data,
+                today=today_local(),
+                now=now_utc(),
+                rules=current_rules(),
+                calendar=deadline_service.load_calendar(db.session),
+            )
+        except workflow_service.WorkflowError as error:
+            db.session.rollback()
+            case = db.get_or_404(Case, case_id)
+            form.note.errors = [*form.note.errors, refusal_message(error.code, error.params)]
+            return _render_case(case, RevealIdentityForm(), None, {action.name: form})
+        flash(_("Done: %(action)s.", action=action_label(action.name)), "success")
+        return redirect(url_for("admin.case_detail", case_id=case.id), 303)
+
+    view.__name__ = f"case_{action.name}"
+    view.__qualname__ = view.__name__
+    bp.add_url_rule(
+        f"/don/<int:case_id>/thao-tac/{action.slug}",
+        endpoint=view.__name__,
+        view_func=require(action.permission)(view),
+        methods=["POST"],
+    )
+
+
+for _action in workflow.ACTIONS.values():
+    _make_action_view(_action)
 
 
 @bp.get("/tep/<int:attachment_id>")

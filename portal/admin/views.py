@@ -10,7 +10,14 @@ from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm
 from portal.domain.permissions import Permission
 from portal.extensions import csrf, db, limiter
 from portal.public.views import safe_next
-from portal.security import SESSION_TOKEN_KEY, now_utc, public_admin_view, require
+from portal.security import (
+    SESSION_TOKEN_KEY,
+    has_permission,
+    now_utc,
+    public_admin_view,
+    require,
+    today_local,
+)
 from portal.services import accounts
 
 
@@ -62,7 +69,22 @@ def logout() -> ResponseReturnValue:
 @bp.get("/")
 @require(Permission.VIEW_DASHBOARD)
 def home() -> ResponseReturnValue:
-    return render_template("admin/home.html")
+    board = None
+    if has_permission(Permission.VIEW_CASES):
+        from datetime import timedelta
+
+        from portal.services import deadlines as deadline_service
+        from portal.services import queue
+
+        today = today_local()
+        board = queue.dashboard(
+            db.session,
+            today=today,
+            calendar=deadline_service.load_calendar(db.session),
+            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            week_start=today - timedelta(days=today.weekday()),
+        )
+    return render_template("admin/home.html", board=board)
 
 
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     CLASSIFY_CASES = "classify_cases"
     HANDLE_CASES = "handle_cases"
     DECIDE_CASES = "decide_cases"
+    VIEW_CASES = "view_cases"
     VIEW_ALL_CASES = "view_all_cases"
     VIEW_ATTACHMENTS = "view_attachments"
     REVEAL_IDENTITY = "reveal_identity"
@@ -55,19 +56,22 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         | {
             Permission.REGISTER_CASES,
             Permission.CLASSIFY_CASES,
+            Permission.VIEW_CASES,
             Permission.VIEW_ALL_CASES,
             Permission.VIEW_ATTACHMENTS,
             Permission.MANAGE_DIALOGUES,
         }
     ),
     Role.HANDLER: frozenset(
-        _EVERY_OFFICIAL | {Permission.HANDLE_CASES, Permission.VIEW_ATTACHMENTS}
+        _EVERY_OFFICIAL
+        | {Permission.VIEW_CASES, Permission.HANDLE_CASES, Permission.VIEW_ATTACHMENTS}
     ),
     Role.LEADER: frozenset(
         _EVERY_OFFICIAL
         | {
             Permission.CLASSIFY_CASES,
             Permission.HANDLE_CASES,
+            Permission.VIEW_CASES,
             Permission.DECIDE_CASES,
             Permission.VIEW_ALL_CASES,
             Permission.VIEW_ATTACHMENTS,

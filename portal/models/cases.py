@@ -79,6 +79,13 @@ class Case(db.Model):
     division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     public_answer: Mapped[str | None] = mapped_column(Text)
+    draft_answer: Mapped[str | None] = mapped_column(Text)
+    draft_answer_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome_ground: Mapped[str | None] = mapped_column(String(60))
+    forwarded_to: Mapped[str | None] = mapped_column(String(300))
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    # Folded (no accents, lower case) subject, content and, unless confidential, names.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     satisfaction_rating: Mapped[int | None]
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     access_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -126,6 +133,8 @@ class Deadline(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     met_on: Mapped[date | None] = mapped_column(Date)
+    # Why the clock stopped when it was not met by doing the work (withdrawn, filed, ...).
+    stopped_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case | None] = relationship(back_populates="deadlines")

@@ -17,6 +17,7 @@ from portal import crypto, notifications
 from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.deadlines import Rule, due_date, receipt_date
+from portal.domain.search import fold
 from portal.models import Attachment, Case, CaseEvent, Deadline
 from portal.services import ServiceError
 from portal.services.audit import record
@@ -230,6 +231,7 @@ def submit(
                 select(Case.id).where(Case.year == parsed[0], Case.sequence == parsed[1])
             )
 
+    case.search_text = search_text(case)
     _insert_with_number(session, case)
     case.events.append(
         CaseEvent(
@@ -285,6 +287,14 @@ def submit(
         notifications.queue(session, recipient=receipt.email, subject=subject, body=body, now=now)
     session.commit()
     return receipt
+
+
+def search_text(case: Case) -> str:
+    """What the officials' search looks in: never a confidential case's identity."""
+    parts = [case.subject, case.content, case.respondent, case.location]
+    if not case.confidential:
+        parts += [case.submitter_name, case.submitter_phone, case.submitter_email]
+    return fold(" ".join(p for p in parts if p))
 
 
 def _insert_with_number(session: Session, case: Case, attempts: int = 5) -> None:

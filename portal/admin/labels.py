@@ -1,0 +1,132 @@
+"""Names of workflow codes in the reader's language, refusal messages, answer templates."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from portal.models import Case
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "complaint": _("Complaint"),
+        "denunciation": _("Denunciation"),
+        "petition": _("Petition"),
+        "reflection": _("Reflection"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "received": _("Received, being examined"),
+        "accepted": _("Accepted for handling"),
+        "in_progress": _("Being handled"),
+        "suspended": _("Suspended"),
+        "resolved": _("Answered"),
+        "closed": _("Closed"),
+        "guided": _("Not ours: you were told where to go"),
+        "forwarded": _("Forwarded to the competent body"),
+        "not_accepted": _("Not accepted (reason given)"),
+        "filed": _("Filed without further action"),
+        "withdrawn": _("Withdrawn"),
+    }
+
+
+def action_label(name: str) -> str:
+    return {
+        "record_signed_letter": _("Record the signed letter"),
+        "accept": _("Accept (thụ lý)"),
+        "refuse": _("Refuse to accept"),
+        "guide": _("Guide the citizen to the competent body"),
+        "forward": _("Forward to another body"),
+        "file": _("File without action"),
+        "treat_as_information": _("Examine as information with denunciation content"),
+        "assign": _("Assign"),
+        "note": _("Internal note"),
+        "extend": _("Extend the time limit"),
+        "set_complexity": _("Set complexity and area"),
+        "suspend": _("Suspend"),
+        "resume": _("Resume"),
+        "draft_answer": _("Draft the answer"),
+        "approve_answer": _("Approve and publish the answer"),
+        "close": _("Close"),
+        "withdraw": _("Record a withdrawal"),
+        "reopen": _("Reopen"),
+    }.get(name, name)
+
+
+def ground_label(code: str) -> str:
+    return {
+        "not_an_administrative_decision": _(
+            "Not an administrative decision or act (Law on Complaints Art. 11(1))"
+        ),
+        "no_direct_interest": _("No direct effect on the complainant (Art. 11(2))"),
+        "no_capacity_or_representative": _(
+            "No legal capacity or no valid representative (Art. 11(3)-(4))"
+        ),
+        "out_of_time": _("Filed after the time limit (Art. 11(5))"),
+        "already_resolved_second_round": _("Already resolved at second round (Art. 11(6)-(7))"),
+        "withdrawn_earlier": _("Withdrawn earlier (Art. 11(8))"),
+        "court_accepted": _("Already accepted by a court (Art. 11(9))"),
+        "not_a_violation": _("Does not describe a violation of law"),
+        "no_identity_or_cannot_verify": _("The denouncer cannot be identified or verified"),
+        "already_resolved_no_new_facts": _("Already resolved, no new facts"),
+        "outside_competence": _("Outside the department's competence"),
+        "duplicate": _("Duplicate of an earlier letter"),
+        "anonymous_without_evidence": _("Anonymous, without evidence that can be verified"),
+        "not_processable": _("Not processable (Circular 05/2021)"),
+        "no_content": _("No clear content"),
+    }.get(code, code)
+
+
+def refusal_message(code: str, params: dict[str, object] | None = None) -> str:
+    params = params or {}
+    messages = {
+        "wrong_status": _("This action is not possible in the case's current status."),
+        "wrong_kind": _("This action does not apply to this kind of case."),
+        "not_permitted": _("Your role does not allow this action."),
+        "already_signed": _("The signed letter has already been recorded."),
+        "no_draft_answer": _("There is no draft answer to approve yet."),
+        "not_assigned": _("Assign the case to an official first."),
+        "nothing_to_extend": _("This case has no running time limit that can be extended."),
+        "too_many_extensions": _(
+            "The law allows no more extensions for this case (at most %(allowed)s).",
+            allowed=params.get("allowed", 0),
+        ),
+        "bad_ground": _("Choose the legal ground."),
+        "bad_complexity": _("Choose the complexity."),
+    }
+    if code.startswith("missing_"):
+        return _("Fill in what this action needs.")
+    return messages.get(code, _("This action cannot be done now."))
+
+
+def answer_template(case: Case) -> str:
+    """A starting text for the answer, per kind, with the case's details filled in."""
+    agency = current_app.config["AGENCY_NAME"]
+    intro = _(
+        "%(agency)s has received your %(kind)s no. %(number)s of %(day)s about: %(subject)s.",
+        agency=agency,
+        kind=kind_labels()[case.kind].lower(),
+        number=case.number,
+        day=case.received_on.strftime("%d/%m/%Y"),
+        subject=case.subject,
+    )
+    body = {
+        "complaint": _("After examining your complaint and the documents, the department decides:"),
+        "denunciation": _("After verifying the information, the department concludes:"),
+        "petition": _("Concerning your proposal, the department answers:"),
+        "reflection": _("Concerning the situation you reported, the department has:"),
+    }[case.kind]
+    evidence = _("Attached: the documents on which this answer is based.")
+    return f"{intro}\n\n{body}\n\n\n{evidence}"
+
+
+def deadline_state_label(state: str) -> str:
+    return {
+        "met": _("done"),
+        "on_time": _("on time"),
+        "due_soon": _("due soon"),
+        "overdue": _("overdue"),
+    }.get(state, state)

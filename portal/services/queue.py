@@ -1,0 +1,174 @@
+"""The officials' queue: filters, accent-insensitive search, nearest deadline first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from portal.domain.calendar import WorkingCalendar
+from portal.domain.search import terms
+from portal.domain.workflow import OPEN_STATUSES
+from portal.models import Case, Deadline
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    kind: str | None = None
+    status: str | None = None
+    due: str | None = None  # overdue | due_soon | open
+    assignee_id: int | None = None
+    division_id: int | None = None
+    unassigned: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    next_due: date | None
+
+
+@dataclass(frozen=True)
+class Result:
+    rows: list[Row]
+    total: int
+    overdue: int
+    due_soon: int
+    pages: int
+
+
+def _next_due():  # type: ignore[no-untyped-def]
+    return (
+        select(Deadline.case_id, func.min(Deadline.due_on).label("next_due"))
+        .where(Deadline.met_on.is_(None))
+        .group_by(Deadline.case_id)
+        .subquery()
+    )
+
+
+def _filtered(filters: Filters, next_due, today: date, soon: date) -> Select:  # type: ignore[no-untyped-def]
+    query = select(Case, next_due.c.next_due).outerjoin(next_due, next_due.c.case_id == Case.id)
+    for word in terms(filters.text):
+        query = query.where(Case.search_text.contains(word, autoescape=True))
+    if filters.kind:
+        query = query.where(Case.kind == filters.kind)
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.assignee_id:
+        query = query.where(Case.assignee_id == filters.assignee_id)
+    if filters.division_id:
+        query = query.where(Case.division_id == filters.division_id)
+    if filters.unassigned:
+        query = query.where(Case.assignee_id.is_(None))
+    if filters.due == "overdue":
+        query = query.where(next_due.c.next_due < today)
+    elif filters.due == "due_soon":
+        query = query.where(and_(next_due.c.next_due >= today, next_due.c.next_due <= soon))
+    elif filters.due == "open":
+        query = query.where(Case.status.in_(OPEN_STATUSES))
+    return query
+
+
+def search(
+    session: Session,
+    filters: Filters,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    soon_working_days: int,
+    page: int = 1,
+    per_page: int = 50,
+) -> Result:
+    soon = calendar.add_working_days(today, soon_working_days)
+    next_due = _next_due()
+    query = _filtered(filters, next_due, today, soon)
+    counted = query.with_only_columns(Case.id).order_by(None).subquery()
+    total = session.scalar(select(func.count()).select_from(counted)) or 0
+    due_column = next_due.c.next_due
+    overdue = (
+        session.scalar(
+            select(func.count()).select_from(
+                query.where(due_column < today).with_only_columns(Case.id).subquery()
+            )
+        )
+        or 0
+    )
+    due_soon = (
+        session.scalar(
+            select(func.count()).select_from(
+                query.where(and_(due_column >= today, due_column <= soon))
+                .with_only_columns(Case.id)
+                .subquery()
+            )
+        )
+        or 0
+    )
+    ordered = query.order_by(
+        due_column.is_(None), due_column, Case.received_on.desc(), Case.id.desc()
+    )
+    rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    return Result(
+        rows=[Row(case=row[0], next_due=row[1]) for row in rows],
+        total=total,
+        overdue=overdue,
+        due_soon=due_soon,
+        pages=max((total + per_page - 1) // per_page, 1),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    overdue_by_division: list[tuple[str, int]]
+    due_soon_by_official: list[tuple[str, int]]
+    overdue_by_official: list[tuple[str, int]]
+    arrived_this_week: int
+    unassigned: int
+
+
+def dashboard(
+    session: Session,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    soon_working_days: int,
+    week_start: date,
+) -> Dashboard:
+    from portal.models import Division, User
+
+    soon = calendar.add_working_days(today, soon_working_days)
+    next_due = _next_due()
+
+    def grouped(entity, on, label, condition):  # type: ignore[no-untyped-def]
+        query = (
+            select(label, func.count(Case.id))
+            .select_from(Case)
+            .join(next_due, next_due.c.case_id == Case.id)
+            .outerjoin(entity, on)
+            .where(condition)
+            .group_by(label)
+            .order_by(func.count(Case.id).desc())
+        )
+        return [(name or "—", count) for name, count in session.execute(query)]
+
+    overdue = next_due.c.next_due < today
+    due_soon = and_(next_due.c.next_due >= today, next_due.c.next_due <= soon)
+    by_division = (Division, Case.division_id == Division.id, Division.name)
+    by_official = (User, Case.assignee_id == User.id, User.name)
+    return Dashboard(
+        overdue_by_division=grouped(*by_division, overdue),
+        due_soon_by_official=grouped(*by_official, due_soon),
+        overdue_by_official=grouped(*by_official, overdue),
+        arrived_this_week=session.scalar(
+            select(func.count(Case.id)).where(Case.received_on >= week_start)
+        )
+        or 0,
+        unassigned=session.scalar(
+            select(func.count(Case.id)).where(
+                Case.assignee_id.is_(None), Case.status.in_(OPEN_STATUSES)
+            )
+        )
+        or 0,
+    )

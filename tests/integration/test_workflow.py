@@ -1,0 +1,183 @@
+"""Case handling through the admin pages: every action goes through the workflow service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditLog, Case, CaseEvent, Deadline
+from portal.security import today_local
+from tests.factories import make_case, make_user
+
+
+def _act(client, case_id: int, slug: str, action: str, data: dict):  # type: ignore[no-untyped-def]
+    token = client.csrf_token(f"/quan-tri/don/{case_id}")
+    payload = {f"{action}-{key}": value for key, value in data.items()}
+    payload[f"{action}-csrf_token"] = token
+    return client.post(f"/quan-tri/don/{case_id}/thao-tac/{slug}", data=payload)
+
+
+def _deadlines(case_id: int) -> dict[str, Deadline]:
+    db.session.expire_all()
+    rows = db.session.scalars(select(Deadline).where(Deadline.case_id == case_id))
+    return {row.rule_id: row for row in rows}
+
+
+def _login(client, user) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import PASSWORD
+
+    client.post_form("/quan-tri/dang-nhap", {"email": user.email, "password": PASSWORD})
+
+
+def _logout(client) -> None:  # type: ignore[no-untyped-def]
+    client.post_form("/quan-tri/dang-xuat", {}, token_from="/quan-tri/")
+
+
+def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
+    case = make_case(kind="complaint")
+    case_id, code = case.id, case.test_access_code
+    clerk = make_user(roles=("clerk",))
+    leader = make_user(roles=("leader",))
+    handler = make_user(roles=("handler",), name="Lê Minh Tâm")
+
+    _login(client, clerk)
+    response = _act(client, case_id, "nhan-don-ky", "record_signed_letter", {"day": "2026-11-02"})
+    assert response.status_code == 303
+    accept = _deadlines(case_id)["complaint.accept"]
+    assert accept.started_on == date(2026, 11, 2) and accept.due_on == date(2026, 11, 12)
+    # a clerk cannot accept: the route refuses
+    assert _act(client, case_id, "thu-ly", "accept", {}).status_code == 403
+    _logout(client)
+
+    _login(client, leader)
+    assert _act(client, case_id, "thu-ly", "accept", {"note": "Đủ điều kiện"}).status_code == 303
+    deadlines = _deadlines(case_id)
+    assert deadlines["complaint.accept"].met_on == today_local()
+    assert deadlines["letter.process"].met_on == today_local()
+    assert deadlines["complaint.resolve"].met_on is None
+    refused = _act(client, case_id, "gia-han", "extend", {"note": "Cần thêm thời gian"})
+    assert refused.status_code == 200
+    assert "không cho phép gia hạn" in refused.get_data(as_text=True)
+    _logout(client)
+
+    _login(client, clerk)
+    assigned = _act(client, case_id, "giao-xu-ly", "assign", {"assignee": str(handler.id)})
+    assert assigned.status_code == 303
+    _logout(client)
+
+    _login(client, handler)
+    page = client.get(f"/quan-tri/don/{case_id}").get_data(as_text=True)
+    assert "đã nhận được đơn khiếu nại số" in page  # the answer template, pre-filled
+    drafted = _act(
+        client,
+        case_id,
+        "du-thao",
+        "draft_answer",
+        {"answer": "Sở giữ nguyên quyết định xử phạt vì các lý do sau."},
+    )
+    assert drafted.status_code == 303
+    _logout(client)
+
+    _login(client, leader)
+    assert _act(client, case_id, "duyet", "approve_answer", {}).status_code == 303
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    assert case.status == "resolved" and case.public_answer.startswith("Sở giữ nguyên")
+    assert _deadlines(case_id)["complaint.resolve"].met_on == today_local()
+    _logout(client)
+
+    status = client.post_form("/tra-cuu/", {"access_code": code}).get_data(as_text=True)
+    assert "Sở giữ nguyên quyết định" in status
+    assert "Đã trả lời" in status
+    actions = [
+        e.action
+        for e in db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+    ]
+    assert actions == [
+        "submitted",
+        "record_signed_letter",
+        "accept",
+        "assign",
+        "draft_answer",
+        "approve_answer",
+    ]
+    audited = set(
+        db.session.scalars(select(AuditLog.action).where(AuditLog.target_id == str(case_id)))
+    )
+    assert {"case.accept", "case.assign", "case.approve_answer"} <= audited
+
+
+def test_refusal_needs_a_legal_ground_and_is_shown_to_the_citizen(client) -> None:
+    case = make_case(kind="complaint")
+    case_id, code = case.id, case.test_access_code
+    _login(client, make_user(roles=("leader",)))
+    missing = _act(client, case_id, "khong-thu-ly", "refuse", {"note": "Quá hạn"})
+    assert missing.status_code == 200
+    assert "căn cứ" in missing.get_data(as_text=True).lower()
+    done = _act(
+        client,
+        case_id,
+        "khong-thu-ly",
+        "refuse",
+        {"ground": "out_of_time", "note": "Đơn gửi sau 90 ngày"},
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    assert case.status == "not_accepted" and case.outcome_ground == "out_of_time"
+    assert all(d.met_on for d in case.deadlines)
+    assert _deadlines(case_id)["letter.process"].stopped_reason == "not_accepted"
+    _logout(client)
+    status = client.post_form("/tra-cuu/", {"access_code": code}).get_data(as_text=True)
+    assert "Không thụ lý" in status
+
+
+def test_denunciation_extension_and_suspension(client, app, custodian) -> None:
+    case = make_case(kind="denunciation")
+    case_id = case.id
+    _login(client, make_user(roles=("leader",)))
+    _act(client, case_id, "thu-ly", "accept", {})
+    resolve = _deadlines(case_id)["denunciation.resolve"]
+    base_due = resolve.due_on
+    assert "denunciation.notify_acceptance" in _deadlines(case_id)
+    # normal case: no extension allowed; complex: one
+    assert _act(client, case_id, "gia-han", "extend", {"note": "x"}).status_code == 200
+    _act(client, case_id, "muc-do", "set_complexity", {"complexity": "complex"})
+    assert _act(client, case_id, "gia-han", "extend", {"note": "Cần xác minh"}).status_code == 303
+    assert _deadlines(case_id)["denunciation.resolve"].due_on > base_due
+    assert (
+        _act(
+            client, case_id, "tam-dinh-chi", "suspend", {"note": "Chờ kết quả giám định"}
+        ).status_code
+        == 303
+    )
+    assert _deadlines(case_id)["denunciation.resolve"].paused_since == today_local()
+    assert _act(client, case_id, "tiep-tuc", "resume", {}).status_code == 303
+    resumed = _deadlines(case_id)["denunciation.resolve"]
+    assert resumed.paused_since is None and resumed.paused_days == 0
+
+
+def test_queue_filters_and_accent_insensitive_search(client) -> None:
+    make_case(kind="reflection", subject="Cột điện đổ ở Hòa Thành")
+    make_case(kind="petition", subject="Đơn giản hóa thủ tục thẻ nhà báo")
+    _login(client, make_user(roles=("clerk",)))
+    page = client.get("/quan-tri/don/?q=COT+dien+hoa").get_data(as_text=True)
+    assert "Cột điện đổ ở Hòa Thành" in page and "thẻ nhà báo" not in page
+    page = client.get("/quan-tri/don/?kind=petition").get_data(as_text=True)
+    assert "thẻ nhà báo" in page and "Cột điện" not in page
+    assert client.get("/quan-tri/don/?due=overdue").status_code == 200
+    home = client.get("/quan-tri/").get_data(as_text=True)
+    assert "Chưa giao xử lý" in home
+
+
+def test_overdue_cases_are_found(client) -> None:
+    from datetime import UTC, datetime
+
+    make_case(kind="reflection", subject="Đơn cũ", now=datetime(2026, 1, 5, 3, tzinfo=UTC))
+    _login(client, make_user(roles=("clerk",)))
+    page = client.get("/quan-tri/don/?due=overdue").get_data(as_text=True)
+    assert "Đơn cũ" in page

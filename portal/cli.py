@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(custodian_cli)
     app.cli.add_command(deliver_outbox)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-user")
@@ -103,3 +104,32 @@ def _demo_custodian_keys() -> None:
     passphrase = secrets.token_urlsafe(18)
     write_keys(current_app.instance_path, passphrase)
     click.echo(f"Demo custodian key created; its passphrase (shown once): {passphrase}")
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Queue e-mails to officials about deadlines due soon and overdue (run it daily)."""
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    from portal.security import today_local
+    from portal.services import deadlines as deadline_service
+    from portal.services import reminders
+
+    def render(user, items):  # type: ignore[no-untyped-def]
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return (
+                render_template("emails/reminder_subject.txt", items=items).strip(),
+                render_template("emails/reminder.txt", user=user, items=items),
+            )
+
+    with current_app.test_request_context():
+        count = reminders.send_reminders(
+            db.session,
+            today=today_local(),
+            now=now_utc(),
+            calendar=deadline_service.load_calendar(db.session),
+            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            render=render,
+        )
+    click.echo(f"Queued {count} reminder e-mails; run deliver-outbox to send them.")

@@ -14,6 +14,8 @@ from portal.security import has_permission
 # The officials' menu, in order. An entry shows once its endpoint exists.
 ADMIN_MENU = (
     ("admin.cases", _l("Cases"), Permission.VIEW_CASES),
+    ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
+    ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
 )

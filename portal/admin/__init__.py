@@ -26,4 +26,4 @@ def default_deny() -> ResponseReturnValue | None:
     return None
 
 
-from portal.admin import calendar_views, case_views, views  # noqa: E402, F401
+from portal.admin import calendar_views, case_views, register_views, views  # noqa: E402, F401

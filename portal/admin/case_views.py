@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import uploads
+from portal import uploads, web_uploads
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
 from portal.admin.labels import (
@@ -243,10 +241,8 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     row = db.get_or_404(Attachment, attachment_id)
     if row.case_id is None:
         abort(404)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder = folder if folder.is_absolute() else Path(current_app.instance_path) / folder
     try:
-        path = uploads.stored_path(folder, row.stored_name)
+        path = uploads.stored_path(web_uploads.upload_folder(), row.stored_name)
     except ValueError:
         abort(404)
     if not path.exists():

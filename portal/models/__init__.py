@@ -3,7 +3,7 @@
 from portal.models.accounts import Division, User, UserRole, UserSession
 from portal.models.audit import AuditLog, OutboxMessage
 from portal.models.calendar import CalendarOverride
-from portal.models.cases import Attachment, Case, CaseEvent, Deadline
+from portal.models.cases import Attachment, Case, CaseEvent, Deadline, ReceptionVisit
 from portal.models.dialogues import Dialogue, FollowUp, Registration
 from portal.models.news import Article, Category, article_categories
 
@@ -20,6 +20,7 @@ __all__ = [
     "Division",
     "FollowUp",
     "OutboxMessage",
+    "ReceptionVisit",
     "Registration",
     "User",
     "UserRole",

@@ -179,3 +179,21 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case | None] = relationship(back_populates="attachments")
+
+
+class ReceptionVisit(db.Model):
+    """A citizen received in person: a line of the citizen-reception register (Sổ tiếp công
+    dân, Mẫu số 03, Circular 04/2021/TT-TTCP); the rest of the line comes from the case."""
+
+    __tablename__ = "reception_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date, index=True)
+    reception_kind: Mapped[str] = mapped_column(String(20), default="regular")
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    previously_resolved_by: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()

@@ -8,7 +8,6 @@ import logging
 import secrets
 import smtplib
 import time
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -24,9 +23,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from werkzeug.datastructures import FileStorage
 
-from portal import crypto, notifications, uploads
+from portal import crypto, notifications, web_uploads
 from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
 from portal.public import bp
@@ -43,6 +41,7 @@ from portal.rules import current_rules
 from portal.security import now_utc
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
+from portal.web_uploads import pepper as _pepper
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +61,6 @@ RECEIPT_KEY = "receipt"
 ISSUED_KEYS = "submission_keys"
 
 
-def _pepper() -> bytes:
-    return current_app.config["ACCESS_CODE_PEPPER"].encode()
-
-
 def _settings() -> submissions.Settings:
     config = current_app.config
     return submissions.Settings(
@@ -73,18 +68,6 @@ def _settings() -> submissions.Settings:
         custodian_public_key=config.get("CUSTODIAN_PUBLIC_KEY"),
         collect_denouncer_identity=config["DENOUNCER_IDENTITY_ONLINE"] != "none",
         receipt_convention=config["RECEIPT_DATE_CONVENTION"],
-    )
-
-
-def _upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    return folder if folder.is_absolute() else Path(current_app.instance_path) / folder
-
-
-def _limits() -> uploads.UploadLimits:
-    return uploads.UploadLimits(
-        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-        max_files=current_app.config["UPLOAD_MAX_FILES"],
     )
 
 
@@ -234,83 +217,12 @@ def _check_abuse(form: SubmissionForm) -> bool:
 
 def _handle_uploads(form: SubmissionForm, kind: str) -> None:
     """Keep every good file (even if the form has other errors); name every bad one."""
-    token = form.upload_token.data
-    for value in request.form.getlist("remove_upload"):
-        if value.isdigit():
-            submissions.remove_draft_attachment(
-                db.session,
-                attachment_id=int(value),
-                upload_token=token,
-                pepper=_pepper(),
-                delete_file=_delete_upload,
-            )
-    files = [f for f in request.files.getlist(form.attachments.name) if f and f.filename]
-    if not files:
-        form.attachments.errors = list(form.attachments.errors or [])
-        return
-    limits = _limits()
-    existing = len(submissions.draft_attachments(db.session, upload_token=token, pepper=_pepper()))
-    errors: list[str] = []
     confidential = kind == "denunciation" or bool(
         getattr(form, "confidential", None) and form.confidential.data
     )
-    for number, storage in enumerate(files, start=1):
-        if existing + number > limits.max_files:
-            errors.append(_("At most %(count)d files.", count=limits.max_files))
-            break
-        error = _keep_upload(storage, token, confidential, limits)
-        if error:
-            errors.append(error)
-    form.attachments.errors = errors
-
-
-def _keep_upload(
-    storage: FileStorage, token: str, confidential: bool, limits: uploads.UploadLimits
-) -> str | None:
-    data = storage.stream.read(limits.max_bytes + 1)
-    original = storage.filename or ""
-    try:
-        clean = uploads.inspect_and_clean(data, limits)
-    except uploads.UploadRejected as rejected:
-        return _upload_message(rejected.code, original)
-    stored_name = uploads.store(clean, _upload_folder())
-    submissions.store_draft_attachment(
-        db.session,
-        stored_name=stored_name,
-        original_name=original[:255],
-        content_type=clean.content_type,
-        extension=clean.extension,
-        size=clean.size,
-        sha256=clean.sha256,
-        upload_token=token,
-        pepper=_pepper(),
-        confidential=confidential,
-        custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
-        now=now_utc(),
+    form.attachments.errors = web_uploads.handle_uploads(
+        form.attachments.name, form.upload_token.data, confidential=confidential
     )
-    return None
-
-
-def _upload_message(code: str, name: str) -> str:
-    messages = {
-        "empty": _("The file %(name)s is empty."),
-        "too_large": _("The file %(name)s is too large (at most %(mb)d MB)."),
-        "type_not_allowed": _("The file %(name)s is not a JPG, PNG, PDF, Word or Excel file."),
-        "pdf_active_content": _(
-            "The PDF %(name)s contains scripts or embedded files; please print it to a new PDF."
-        ),
-        "corrupt": _("The file %(name)s is damaged or protected and cannot be opened."),
-        "image_too_large": _("The image %(name)s has too many pixels; please make it smaller."),
-    }
-    template = messages.get(code, messages["type_not_allowed"])
-    return template % {"name": name[:80], "mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20}
-
-
-def _delete_upload(stored_name: str) -> None:
-    try:
-        uploads.stored_path(_upload_folder(), stored_name).unlink(missing_ok=True)
-    except ValueError:
-        log.warning("refused to delete an upload with an unexpected name")
 
 
 def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:

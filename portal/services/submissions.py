@@ -18,6 +18,7 @@ from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.deadlines import Rule, due_date, receipt_date
 from portal.domain.search import fold
+from portal.domain.workflow import acceptance_rule
 from portal.models import Attachment, Case, CaseEvent, Deadline
 from portal.services import ServiceError
 from portal.services.audit import record
@@ -83,6 +84,11 @@ class Submission:
     representative: str | None = None
     confidential: bool = False
     upload_token: str | None = None
+    # Submissions registered by a clerk: letters by post, walk-ins, forwarded letters, e-mail.
+    channel: str = "web"
+    received_on: date | None = None
+    source_body: str | None = None
+    signed_letter: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ def submit(
     calendar: WorkingCalendar,
     rng: secrets.SystemRandom | None = None,
     receipt_email: Callable[[Receipt], tuple[str, str]] | None = None,
+    actor_id: int | None = None,
 ) -> Receipt:
     """Register a web submission as a case, with its first deadline; commit; return the receipt.
 
@@ -174,13 +181,18 @@ def submit(
     if confidential and not withhold and not crypto.check_public_key(settings.custodian_public_key):
         raise TemporarilyUnavailable()
 
-    received_on = receipt_date(now, calendar, settings.receipt_convention)  # type: ignore[arg-type]
+    received_on = submission.received_on or receipt_date(
+        now,
+        calendar,
+        settings.receipt_convention,  # type: ignore[arg-type]
+    )
     code = access_code_for(settings.pepper, submission.idempotency_key)
     case = Case(
         year=received_on.year,
         sequence=0,
         kind=submission.kind,
-        channel="web",
+        channel=submission.channel,
+        source_body=submission.source_body,
         received_on=received_on,
         submitted_at=now,
         subject=submission.subject,
@@ -236,22 +248,29 @@ def submit(
     case.events.append(
         CaseEvent(
             at=now,
+            actor_id=actor_id,
             action="submitted",
             to_status="received",
             visible_to_citizen=True,
         )
     )
-    rule = rules["letter.process"]
-    computed = due_date(rule, received_on, calendar, explain=False)
-    case.deadlines.append(
-        Deadline(
-            rule_id=rule.id,
-            legal_basis=rule.legal_basis,
-            started_on=received_on,
-            due_on=computed.due,  # type: ignore[arg-type]
-            created_at=now,
+    first_rules = ["letter.process"]
+    if submission.signed_letter and case.kind in ("complaint", "denunciation"):
+        # A signed letter on paper or in person: the formal clocks run from its receipt.
+        case.signed_letter_on = received_on
+        first_rules.append(acceptance_rule(case.kind, case.round) or "letter.process")
+    for rule_id in first_rules:
+        rule = rules[rule_id]
+        computed = due_date(rule, received_on, calendar, explain=False)
+        case.deadlines.append(
+            Deadline(
+                rule_id=rule.id,
+                legal_basis=rule.legal_basis,
+                started_on=received_on,
+                due_on=computed.due,  # type: ignore[arg-type]
+                created_at=now,
+            )
         )
-    )
     if submission.upload_token:
         session.execute(
             update(Attachment)
@@ -264,13 +283,13 @@ def submit(
         )
     record(
         session,
-        actor_id=None,
+        actor_id=actor_id,
         action="case.submit",
         now=now,
         target_type="case",
         target_id=case.id,
         kind=case.kind,
-        channel="web",
+        channel=case.channel,
     )
     receipt = Receipt(
         case_id=case.id,

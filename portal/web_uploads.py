@@ -1,0 +1,112 @@
+"""Files sent with a form (by a citizen or a clerk): checked, cleaned, kept with the form.
+
+Shared by the public and admin views; the checks themselves live in portal/uploads.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from portal import uploads
+from portal.extensions import db
+from portal.security import now_utc
+from portal.services import submissions
+
+log = logging.getLogger(__name__)
+
+
+def pepper() -> bytes:
+    return current_app.config["ACCESS_CODE_PEPPER"].encode()
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    return folder if folder.is_absolute() else Path(current_app.instance_path) / folder
+
+
+def limits() -> uploads.UploadLimits:
+    return uploads.UploadLimits(
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        max_files=current_app.config["UPLOAD_MAX_FILES"],
+    )
+
+
+def handle_uploads(field_name: str, token: str, *, confidential: bool) -> list[str]:
+    """Remove the drafts the form asks to remove, keep each good new file, name each bad one."""
+    for value in request.form.getlist("remove_upload"):
+        if value.isdigit():
+            submissions.remove_draft_attachment(
+                db.session,
+                attachment_id=int(value),
+                upload_token=token,
+                pepper=pepper(),
+                delete_file=delete_upload,
+            )
+    files = [f for f in request.files.getlist(field_name) if f and f.filename]
+    if not files:
+        return []
+    limit = limits()
+    existing = len(submissions.draft_attachments(db.session, upload_token=token, pepper=pepper()))
+    errors: list[str] = []
+    for number, storage in enumerate(files, start=1):
+        if existing + number > limit.max_files:
+            errors.append(_("At most %(count)d files.", count=limit.max_files))
+            break
+        error = keep_upload(storage, token, confidential, limit)
+        if error:
+            errors.append(error)
+    return errors
+
+
+def keep_upload(
+    storage: FileStorage, token: str, confidential: bool, limits: uploads.UploadLimits
+) -> str | None:
+    data = storage.stream.read(limits.max_bytes + 1)
+    original = storage.filename or ""
+    try:
+        clean = uploads.inspect_and_clean(data, limits)
+    except uploads.UploadRejected as rejected:
+        return upload_message(rejected.code, original)
+    stored_name = uploads.store(clean, upload_folder())
+    submissions.store_draft_attachment(
+        db.session,
+        stored_name=stored_name,
+        original_name=original[:255],
+        content_type=clean.content_type,
+        extension=clean.extension,
+        size=clean.size,
+        sha256=clean.sha256,
+        upload_token=token,
+        pepper=pepper(),
+        confidential=confidential,
+        custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
+        now=now_utc(),
+    )
+    return None
+
+
+def upload_message(code: str, name: str) -> str:
+    messages = {
+        "empty": _("The file %(name)s is empty."),
+        "too_large": _("The file %(name)s is too large (at most %(mb)d MB)."),
+        "type_not_allowed": _("The file %(name)s is not a JPG, PNG, PDF, Word or Excel file."),
+        "pdf_active_content": _(
+            "The PDF %(name)s contains scripts or embedded files; please print it to a new PDF."
+        ),
+        "corrupt": _("The file %(name)s is damaged or protected and cannot be opened."),
+        "image_too_large": _("The image %(name)s has too many pixels; please make it smaller."),
+    }
+    template = messages.get(code, messages["type_not_allowed"])
+    return template % {"name": name[:80], "mb": current_app.config["UPLOAD_MAX_BYTES"] // 2**20}
+
+
+def delete_upload(stored_name: str) -> None:
+    try:
+        uploads.stored_path(upload_folder(), stored_name).unlink(missing_ok=True)
+    except ValueError:
+        log.warning("refused to delete an upload with an unexpected name")

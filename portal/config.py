@@ -57,6 +57,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+    # Roles whose officials must use two-step sign-in (TOTP), e.g. "admin,leader".
+    TOTP_REQUIRED_ROLES = _env_list("TOTP_REQUIRED_ROLES")
 
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -18,6 +18,7 @@ ADMIN_MENU = (
     ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
+    ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),
 )
 
 ROLE_LABELS = {

@@ -12,6 +12,7 @@ bp = Blueprint("admin", __name__)
 
 # Views a user who must change the one-time password may still reach.
 _FIRST_LOGIN_ENDPOINTS = {"admin.change_password", "admin.logout"}
+_SECURITY_ENDPOINTS = {"admin.security", "admin.logout", "admin.change_password"}
 
 
 @bp.before_request
@@ -23,6 +24,13 @@ def default_deny() -> ResponseReturnValue | None:
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in _FIRST_LOGIN_ENDPOINTS:
         return redirect(url_for("admin.change_password"))
+    required = set(current_app.config["TOTP_REQUIRED_ROLES"])
+    if (
+        not current_user.totp_secret
+        and current_user.roles & required
+        and request.endpoint not in _SECURITY_ENDPOINTS
+    ):
+        return redirect(url_for("admin.security"))
     return None
 
 

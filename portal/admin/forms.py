@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.forms import BaseForm
@@ -43,4 +43,13 @@ class ChangePasswordForm(BaseForm):
             EqualTo("new_password", _l("The two new passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class TwoStepForm(BaseForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        description=_l("6 digits, for example 123 456."),
+        validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
-from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm
+from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoStepForm
 from portal.domain.permissions import Permission
 from portal.extensions import csrf, db, limiter
+from portal.models import User
 from portal.public.views import safe_next
 from portal.security import (
     SESSION_TOKEN_KEY,
@@ -43,12 +44,86 @@ def login() -> ResponseReturnValue:
         else:
             # A fresh session at login: nothing from before it survives.
             session.clear()
-            token = accounts.start_session(db.session, user=user, now=now_utc())
-            session[SESSION_TOKEN_KEY] = token
-            session.permanent = True
-            login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("admin.home")))
+            target = safe_next(request.args.get("next"), url_for("admin.home"))
+            if user.totp_secret:
+                session[PENDING_KEY] = {
+                    "user": user.id,
+                    "at": now_utc().timestamp(),
+                    "next": target,
+                }
+                return redirect(url_for("admin.two_step"))
+            _start(user)
+            return redirect(target)
     return render_template("admin/login.html", form=form)
+
+
+PENDING_KEY = "pending_two_step"
+TWO_STEP_WINDOW_SECONDS = 300
+
+
+def _start(user: User) -> None:
+    session[SESSION_TOKEN_KEY] = accounts.start_session(db.session, user=user, now=now_utc())
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/xac-thuc-hai-buoc", methods=["GET", "POST"])
+@csrf.exempt  # TwoStepForm checks CSRF itself
+@public_admin_view
+@limiter.limit(_login_limit, methods=["POST"])
+def two_step() -> ResponseReturnValue:
+    pending = session.get(PENDING_KEY)
+    if not pending or now_utc().timestamp() - pending["at"] > TWO_STEP_WINDOW_SECONDS:
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("admin.login"))
+    form = TwoStepForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, pending["user"])
+        if (
+            user
+            and user.active
+            and accounts.verify_totp(db.session, user=user, code=form.code.data, now=now_utc())
+        ):
+            session.clear()
+            _start(user)
+            return redirect(pending["next"])
+        form.code.errors.append(_("This code is not correct or has already been used."))
+    return render_template("admin/two_step.html", form=form)
+
+
+@bp.route("/bao-mat", methods=["GET", "POST"])
+@require(Permission.VIEW_DASHBOARD)
+def security() -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    required = accounts.totp_required(user, current_app.config["TOTP_REQUIRED_ROLES"])
+    form = TwoStepForm()
+    if user.totp_secret:
+        if form.validate_on_submit() and not required:
+            if accounts.verify_totp(db.session, user=user, code=form.code.data, now=now_utc()):
+                accounts.disable_totp(db.session, user=user, actor_id=user.id, now=now_utc())
+                flash(_("Two-step sign-in is off."), "success")
+                return redirect(url_for("admin.security"))
+            form.code.errors.append(_("This code is not correct or has already been used."))
+        return render_template("admin/security.html", form=form, enabled=True, required=required)
+    secret = session.get("totp_setup") or accounts.new_totp_secret()
+    session["totp_setup"] = secret
+    if form.validate_on_submit():
+        if accounts.enable_totp(
+            db.session, user=user, secret=secret, code=form.code.data, now=now_utc()
+        ):
+            session.pop("totp_setup", None)
+            flash(_("Two-step sign-in is on."), "success")
+            return redirect(url_for("admin.home"))
+        form.code.errors.append(_("This code is not correct. Check the time on your phone."))
+    uri = accounts.totp_uri(secret, email=user.email, issuer=current_app.config["AGENCY_NAME"])
+    return render_template(
+        "admin/security.html",
+        form=form,
+        enabled=False,
+        required=required,
+        secret=secret,
+        uri=uri,
+    )
 
 
 @bp.post("/dang-xuat")
@@ -108,11 +183,7 @@ def change_password() -> ResponseReturnValue:
         else:
             # Every session ended with the change; this browser gets a new one.
             session.clear()
-            session[SESSION_TOKEN_KEY] = accounts.start_session(
-                db.session, user=user, now=now_utc()
-            )
-            session.permanent = True
-            login_user(user)
+            _start(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("admin.home"))
     return render_template("admin/change_password.html", form=form)

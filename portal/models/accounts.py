@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]  # the last time step used: a code works only once
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     division: Mapped[Division | None] = relationship(back_populates="users")

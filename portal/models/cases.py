@@ -29,6 +29,7 @@ class Case(db.Model):
         ),
         Index("ix_cases_status_received", "status", "received_on"),
         Index("ix_cases_division_status", "division_id", "status"),
+        Index("ix_cases_next_due", "next_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,9 @@ class Case(db.Model):
     outcome_ground: Mapped[str | None] = mapped_column(String(60))
     forwarded_to: Mapped[str | None] = mapped_column(String(300))
     answered_on: Mapped[date | None] = mapped_column(Date)
+    # The nearest open deadline, kept by the services so the queue can sort and filter on an
+    # index instead of grouping the deadlines table on every page.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
     # Folded (no accents, lower case) subject, content and, unless confidential, names.
     search_text: Mapped[str] = mapped_column(Text, default="")
     satisfaction_rating: Mapped[int | None]
@@ -102,6 +106,10 @@ class Case(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+
+    def refresh_next_due(self) -> None:
+        open_dates = [d.due_on for d in self.deadlines if d.met_on is None]
+        self.next_due_on = min(open_dates) if open_dates else None
 
     @property
     def number(self) -> str:

@@ -174,12 +174,30 @@ def recompute_open_deadlines(
                 report.moves.append(Move(row.id, row.case_id, row.rule_id, row.due_on, new_due))
         if changes:
             session.execute(update(Deadline), changes)
+            refresh_next_due(session, {row.case_id for row in rows if row.case_id})
         report.checked += len(rows)
         last_id = rows[-1].id
         if progress:
             progress(len(rows))
     session.commit()
     return report
+
+
+def refresh_next_due(session: Session, case_ids: set[int]) -> None:
+    """Recompute cases.next_due_on for these cases from their open deadlines."""
+    from portal.models import Case
+
+    nearest = (
+        select(func.min(Deadline.due_on))
+        .where(Deadline.case_id == Case.id, Deadline.met_on.is_(None))
+        .scalar_subquery()
+    )
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 1000):
+        session.execute(
+            update(Case).where(Case.id.in_(ids[start : start + 1000])).values(next_due_on=nearest),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def sync_builtin_corrections(

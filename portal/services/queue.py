@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import terms
 from portal.domain.workflow import OPEN_STATUSES
-from portal.models import Case, Deadline
+from portal.models import Case
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,8 @@ class Result:
     pages: int
 
 
-def _next_due():  # type: ignore[no-untyped-def]
-    return (
-        select(Deadline.case_id, func.min(Deadline.due_on).label("next_due"))
-        .where(Deadline.met_on.is_(None))
-        .group_by(Deadline.case_id)
-        .subquery()
-    )
-
-
-def _filtered(filters: Filters, next_due, today: date, soon: date) -> Select:  # type: ignore[no-untyped-def]
-    query = select(Case, next_due.c.next_due).outerjoin(next_due, next_due.c.case_id == Case.id)
+def _filtered(filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
+    query = select(Case)
     for word in terms(filters.text):
         query = query.where(Case.search_text.contains(word, autoescape=True))
     if filters.kind:
@@ -64,9 +55,9 @@ def _filtered(filters: Filters, next_due, today: date, soon: date) -> Select:  #
     if filters.unassigned:
         query = query.where(Case.assignee_id.is_(None))
     if filters.due == "overdue":
-        query = query.where(next_due.c.next_due < today)
+        query = query.where(Case.next_due_on < today)
     elif filters.due == "due_soon":
-        query = query.where(and_(next_due.c.next_due >= today, next_due.c.next_due <= soon))
+        query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
     elif filters.due == "open":
         query = query.where(Case.status.in_(OPEN_STATUSES))
     return query
@@ -83,11 +74,10 @@ def search(
     per_page: int = 50,
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
-    next_due = _next_due()
-    query = _filtered(filters, next_due, today, soon)
+    query = _filtered(filters, today, soon)
     counted = query.with_only_columns(Case.id).order_by(None).subquery()
     total = session.scalar(select(func.count()).select_from(counted)) or 0
-    due_column = next_due.c.next_due
+    due_column = Case.next_due_on
     overdue = (
         session.scalar(
             select(func.count()).select_from(
@@ -109,9 +99,9 @@ def search(
     ordered = query.order_by(
         due_column.is_(None), due_column, Case.received_on.desc(), Case.id.desc()
     )
-    rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     return Result(
-        rows=[Row(case=row[0], next_due=row[1]) for row in rows],
+        rows=[Row(case=case, next_due=case.next_due_on) for case in rows],
         total=total,
         overdue=overdue,
         due_soon=due_soon,
@@ -139,13 +129,11 @@ def dashboard(
     from portal.models import Division, User
 
     soon = calendar.add_working_days(today, soon_working_days)
-    next_due = _next_due()
 
     def grouped(entity, on, label, condition):  # type: ignore[no-untyped-def]
         query = (
             select(label, func.count(Case.id))
             .select_from(Case)
-            .join(next_due, next_due.c.case_id == Case.id)
             .outerjoin(entity, on)
             .where(condition)
             .group_by(label)
@@ -153,8 +141,8 @@ def dashboard(
         )
         return [(name or "—", count) for name, count in session.execute(query)]
 
-    overdue = next_due.c.next_due < today
-    due_soon = and_(next_due.c.next_due >= today, next_due.c.next_due <= soon)
+    overdue = Case.next_due_on < today
+    due_soon = and_(Case.next_due_on >= today, Case.next_due_on <= soon)
     by_division = (Division, Case.division_id == Division.id, Division.name)
     by_official = (User, Case.assignee_id == User.id, User.name)
     return Dashboard(

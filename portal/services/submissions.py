@@ -271,6 +271,7 @@ def submit(
                 created_at=now,
             )
         )
+    case.refresh_next_due()
     if submission.upload_token:
         session.execute(
             update(Attachment)

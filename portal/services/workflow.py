@@ -80,6 +80,7 @@ def perform(
     if action.to_status in workflow.FINAL_STATUSES and action.name != "approve_answer":
         _stop_open_deadlines(case, today, reason=action.to_status or action.name)
     case.updated_at = now
+    case.refresh_next_due()
     event = CaseEvent(
         at=now,
         actor_id=actor.id,

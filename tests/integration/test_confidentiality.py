@@ -169,7 +169,8 @@ def test_rate_limits_are_shared_across_processes(app, app_ctx) -> None:
     settings = {
         "PORTAL_ENV": "test",
         "RATELIMIT_STORAGE_URI": storage,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        # each "worker" has its own throw-away database: only Redis is shared
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
         "SUBMISSION_RATE_LIMIT": "2/minute",
         "RATELIMIT_KEY_PREFIX": f"test-{os.getpid()}-{time.time_ns()}",
     }
@@ -177,7 +178,10 @@ def test_rate_limits_are_shared_across_processes(app, app_ctx) -> None:
     def worker(requests: int) -> str:
         script = (
             "from portal import create_app\n"
+            "from portal.extensions import db\n"
             f"app = create_app({settings!r})\n"
+            "app.app_context().push()\n"
+            "db.create_all()\n"
             "c = app.test_client()\n"
             f"for _ in range({requests}):\n"
             "    r = c.post('/gui-don/phan-anh', data={})\n"

@@ -76,6 +76,11 @@ class Config:
     AGENCY_PHONE = os.environ.get("AGENCY_PHONE", "0276 3822 000")
     AGENCY_EMAIL = os.environ.get("AGENCY_EMAIL", "stttt@tayninh.gov.vn")
     AGENCY_LOGO = os.environ.get("AGENCY_LOGO", "img/logo.svg")
+    # For official notices (Decree 30/2020 layout).
+    AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Tây Ninh")
+    AGENCY_SYMBOL = os.environ.get("AGENCY_SYMBOL", "STTTT")
+    AGENCY_SIGNER_TITLE = os.environ.get("AGENCY_SIGNER_TITLE", "GIÁM ĐỐC")
+    AGENCY_SIGNER_NAME = os.environ.get("AGENCY_SIGNER_NAME", "")
 
     # Deadlines (issue 3): a deployment may restate rules in a TOML file.
     DEADLINE_RULES_FILE = os.environ.get("DEADLINE_RULES_FILE", "deadline_rules.toml")

@@ -60,10 +60,18 @@ def init_navigation(app: Flask) -> None:
         deadline_state_label,
         ground_label,
         kind_labels,
+        notice_label,
         status_labels,
     )
 
-    for helper in (action_label, deadline_state_label, ground_label, kind_labels, status_labels):
+    for helper in (
+        action_label,
+        deadline_state_label,
+        ground_label,
+        kind_labels,
+        notice_label,
+        status_labels,
+    ):
         app.add_template_global(helper)
     init_deadline_labels(app)
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import uploads, web_uploads
+from portal import documents, uploads, web_uploads
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
 from portal.admin.labels import (
@@ -29,7 +29,7 @@ from portal.i18n import current_language
 from portal.models import Attachment, Case, Division, User
 from portal.rules import current_rules
 from portal.security import has_permission, now_utc, require, today_local
-from portal.services import confidentiality
+from portal.services import confidentiality, notices
 from portal.services import deadlines as deadline_service
 from portal.services import queue as queue_service
 from portal.services import workflow as workflow_service
@@ -139,6 +139,7 @@ def _render_case(
         deadlines=deadlines,
         actions=actions,
         action_forms=forms,
+        notice_kinds=notices.available(case),
         can_reveal=has_permission(Permission.REVEAL_IDENTITY),
         page_has_errors=any(f.errors for f in forms.values()),
         states={
@@ -258,3 +259,66 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     db.session.commit()
     name = uploads.safe_download_name(row.original_name, row.extension, f"tep-{row.id}")
     return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=name)
+
+
+def _agency() -> documents.Agency:
+    config = current_app.config
+    return documents.Agency(
+        parent=config["AGENCY_PARENT"].upper(),
+        name=config["AGENCY_NAME"].upper(),
+        place=config["AGENCY_PLACE"],
+        signer_title=config["AGENCY_SIGNER_TITLE"],
+        signer_name=config["AGENCY_SIGNER_NAME"],
+        symbol=config["AGENCY_SYMBOL"],
+        name_in_text=config["AGENCY_NAME"],
+    )
+
+
+def _notice_args(case: Case, kind: str) -> dict[str, object]:
+    if kind not in notices.available(case):
+        abort(404)
+    ground = ground_label(case.outcome_ground) if case.outcome_ground else None
+    return {
+        "kind": kind,
+        "agency": _agency(),
+        "case": notices.facts(case),
+        "issued_on": today_local(),
+        **notices.options(case, kind, ground_text=ground, today=today_local()),
+    }
+
+
+@bp.get("/don/<int:case_id>/van-ban/<kind>")
+@require(Permission.VIEW_CASES)
+def notice(case_id: int, kind: str) -> ResponseReturnValue:
+    case = db.get_or_404(Case, case_id)
+    try:
+        composed = documents.compose_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
+    except ValueError:
+        abort(404)
+    return render_template("admin/notice.html", case=case, notice=composed, kind=kind)
+
+
+@bp.get("/don/<int:case_id>/van-ban/<kind>.docx")
+@require(Permission.VIEW_CASES)
+def notice_docx(case_id: int, kind: str) -> ResponseReturnValue:
+    case = db.get_or_404(Case, case_id)
+    try:
+        body = documents.build_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
+    except ValueError:
+        abort(404)
+    record(
+        db.session,
+        actor_id=current_user.id,
+        action="notice.generate",
+        now=now_utc(),
+        target_type="case",
+        target_id=case.id,
+        notice=kind,
+    )
+    db.session.commit()
+    name = f"{kind}-{case.year}-{case.sequence:04d}.docx"
+    return current_app.response_class(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )

@@ -130,3 +130,14 @@ def deadline_state_label(state: str) -> str:
         "due_soon": _("due soon"),
         "overdue": _("overdue"),
     }.get(state, state)
+
+
+def notice_label(kind: str) -> str:
+    return {
+        "acceptance": _("Notice of acceptance"),
+        "non_acceptance": _("Notice of non-acceptance"),
+        "forwarding_slip": _("Forwarding slip"),
+        "guidance": _("Guidance letter"),
+        "extension": _("Notice of extension"),
+        "result": _("Notice of the result"),
+    }.get(kind, kind)

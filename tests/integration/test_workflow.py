@@ -181,3 +181,31 @@ def test_overdue_cases_are_found(client) -> None:
     _login(client, make_user(roles=("clerk",)))
     page = client.get("/quan-tri/don/?due=overdue").get_data(as_text=True)
     assert "Đơn cũ" in page
+
+
+def test_notices_open_as_docx_and_print_view(client, custodian) -> None:
+    import io
+
+    from docx import Document
+
+    case = make_case(kind="denunciation", name="Lê Thị Bí Mật")
+    case_id, number = case.id, case.number
+    _login(client, make_user(roles=("clerk",)))
+    _act(client, case_id, "chuyen-don", "forward", {"body": "Thanh tra tỉnh Tây Ninh"})
+    page = client.get(f"/quan-tri/don/{case_id}").get_data(as_text=True)
+    assert f"/quan-tri/don/{case_id}/van-ban/forwarding_slip.docx" in page
+    response = client.get(f"/quan-tri/don/{case_id}/van-ban/forwarding_slip.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    tables = " ".join(
+        c.text
+        for t in Document(io.BytesIO(response.data)).tables
+        for row in t.rows
+        for c in row.cells
+    )
+    assert "PHIẾU CHUYỂN ĐƠN" in text and "Thanh tra tỉnh Tây Ninh" in text
+    assert number in text + tables
+    assert "Bí Mật" not in text + tables
+    view = client.get(f"/quan-tri/don/{case_id}/van-ban/forwarding_slip").get_data(as_text=True)
+    assert "PHIẾU CHUYỂN ĐƠN" in view
+    assert client.get(f"/quan-tri/don/{case_id}/van-ban/acceptance.docx").status_code == 404

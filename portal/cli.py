@@ -21,6 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(custodian_cli)
     app.cli.add_command(deliver_outbox)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(seed_scale)
 
 
 @click.command("create-user")
@@ -61,10 +62,26 @@ def create_user(email: str, name: str, roles: tuple[str, ...], division_code: st
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Load demo data (idempotent) and print the demo accounts."""
+    from flask import current_app
+
     from portal import demo
+    from portal.services import deadlines as deadline_service
+    from portal.services import submissions
 
     shown = demo.seed(db.session, now=now_utc())
     _demo_custodian_keys()
+    added = demo.seed_cases(
+        db.session,
+        now=now_utc(),
+        settings=submissions.Settings(
+            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
+            custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
+        ),
+        rules=current_app.extensions["deadline_rules"],
+        calendar=deadline_service.load_calendar(db.session),
+    )
+    if added:
+        click.echo(f"Added {added} demo cases (see Cases in the officials' area).")
     click.echo("Demo accounts (sign in at /quan-tri/dang-nhap):")
     for account in shown:
         password = account.password or "(the user has set their own password)"
@@ -133,3 +150,25 @@ def send_reminders() -> None:
             render=render,
         )
     click.echo(f"Queued {count} reminder e-mails; run deliver-outbox to send them.")
+
+
+@click.command("seed-scale")
+@click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True)
+def seed_scale(cases: int) -> None:
+    """Fill the database with many realistic cases (for benchmarks, never in production)."""
+    from flask import current_app
+
+    from portal.scale import seed_scale as fill
+    from portal.services import deadlines as deadline_service
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("seed-scale refuses to run in production.")
+    with click.progressbar(length=cases, label="Seeding cases") as bar:
+        made = fill(
+            db.session,
+            cases=cases,
+            rules=current_app.extensions["deadline_rules"],
+            calendar=deadline_service.load_calendar(db.session),
+            progress=bar.update,
+        )
+    click.echo(f"Added {made} cases.")

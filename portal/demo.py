@@ -68,3 +68,93 @@ def seed(session: Session, *, now: datetime) -> list[DemoAccount]:
             shown.append(DemoAccount(email, roles, None))
     session.commit()
     return shown
+
+
+DEMO_CASES = (
+    # kind, channel, days ago, subject, content, name, phone
+    (
+        "reflection",
+        "web",
+        2,
+        "Cột điện viễn thông đổ chắn đường 30/4",
+        "Sau cơn mưa lớn tối qua, một cột điện viễn thông đổ chắn ngang đường 30/4, gần chợ.",
+        "Nguyễn Văn Bình",
+        "+84912345678",
+    ),
+    (
+        "petition",
+        "web",
+        6,
+        "Đề nghị mở rộng sóng di động ở ấp Bàu Sen",
+        "Ấp Bàu Sen, xã Hòa Thành không có sóng điện thoại ổn định, người dân khó liên lạc.",
+        "Trần Thị Hoa",
+        "+84987654321",
+    ),
+    (
+        "complaint",
+        "post",
+        9,
+        "Khiếu nại quyết định xử phạt vi phạm hành chính",
+        "Tôi không đồng ý với quyết định xử phạt số 15/QĐ-XPHC về hoạt động in.",
+        "Lê Văn Tài",
+        "+84903123456",
+    ),
+    (
+        "reflection",
+        "in_person",
+        20,
+        "Tin nhắn quảng cáo rác liên tục",
+        "Tôi nhận hàng chục tin nhắn quảng cáo mỗi ngày từ các đầu số lạ.",
+        "Phạm Thị Lan",
+        "+84358111222",
+    ),
+    (
+        "petition",
+        "web",
+        45,
+        "Đơn giản hóa thủ tục cấp giấy phép xuất bản bản tin",
+        "Đề nghị cho phép nộp hồ sơ và nhận kết quả hoàn toàn trực tuyến.",
+        "Võ Minh Khoa",
+        "+84707333444",
+    ),
+)
+
+
+def seed_cases(
+    session: Session, *, now: datetime, settings: object, rules: dict, calendar: object
+) -> int:
+    """A few cases in different states, once (a database that has cases is left alone)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from portal.models import Case
+    from portal.services import submissions
+
+    if session.scalar(select(func.count(Case.id))):
+        return 0
+    for number, (kind, channel, days_ago, subject, content, name, phone) in enumerate(DEMO_CASES):
+        received = (now - timedelta(days=days_ago)).date()
+        submissions.submit(
+            session,
+            submissions.Submission(
+                kind=kind,
+                subject=subject,
+                content=content,
+                idempotency_key=f"demo-case-{number}",
+                consent_version="demo",
+                field="telecom",
+                name=name,
+                phone=phone,
+                province="Tỉnh Tây Ninh",
+                respondent="Chánh Thanh tra Sở" if kind == "complaint" else None,
+                channel=channel,
+                received_on=received,
+                signed_letter=channel != "web",
+            ),
+            now=now,
+            settings=settings,  # type: ignore[arg-type]
+            rules=rules,
+            calendar=calendar,  # type: ignore[arg-type]
+        )
+    return len(DEMO_CASES)

@@ -58,9 +58,14 @@ def _filtered(filters: Filters, today: date, soon: date) -> Select:  # type: ign
         query = query.where(Case.next_due_on < today)
     elif filters.due == "due_soon":
         query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
-    elif filters.due == "open":
-        query = query.where(Case.status.in_(OPEN_STATUSES))
+    elif filters.due == "open" or (not filters.status and not filters.unassigned):
+        # The working queue: cases with a running clock, nearest deadline first.
+        query = query.where(Case.next_due_on.is_not(None))
     return query
+
+
+def _working_queue(filters: Filters) -> bool:
+    return filters.due in ("open", "overdue", "due_soon") or not filters.status
 
 
 def search(
@@ -96,9 +101,10 @@ def search(
         )
         or 0
     )
-    ordered = query.order_by(
-        due_column.is_(None), due_column, Case.received_on.desc(), Case.id.desc()
-    )
+    if _working_queue(filters):
+        ordered = query.order_by(due_column, Case.id)
+    else:
+        ordered = query.order_by(Case.received_on.desc(), Case.id.desc())
     rows = session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).all()
     return Result(
         rows=[Row(case=case, next_due=case.next_due_on) for case in rows],

@@ -89,4 +89,7 @@ def test_demo_seed_is_idempotent(app_ctx) -> None:
     assert second.exit_code == 0
     assert (db.session.query(User).count(), db.session.query(Division).count()) == counts
     assert counts == (5, 4)
+    from portal.models import Case
+
+    assert db.session.query(Case).count() == 5
     assert "giamdoc@demo.tayninh.gov.vn" in second.output

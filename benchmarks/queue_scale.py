@@ -1,0 +1,115 @@
+"""Benchmark: the queue's first page and the dashboard at 1,000 and 1,000,000 cases.
+
+Server time only (the service calls the views make), median of repeated runs, on SQLite and,
+with --database-url, on PostgreSQL; prints EXPLAIN for the queue query.
+
+    .venv/bin/python benchmarks/queue_scale.py [--sizes 1000 1000000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db
+from portal.scale import seed_scale
+from portal.services import deadlines as deadline_service
+from portal.services import queue
+
+TODAY = date(2026, 11, 27)
+
+
+def timed(action, repeat: int = 15) -> float:  # type: ignore[no-untyped-def]
+    action()  # warm
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000
+
+
+def run(url: str, size: int) -> dict[str, float]:
+    app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        calendar = deadline_service.load_calendar(db.session)
+        began = time.perf_counter()
+        seed_scale(
+            db.session, cases=size, rules=app.extensions["deadline_rules"], calendar=calendar
+        )
+        seeded = time.perf_counter() - began
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE"))
+        else:
+            db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+        def page(**filters):  # type: ignore[no-untyped-def]
+            return lambda: queue.search(
+                db.session,
+                queue.Filters(**filters),
+                today=TODAY,
+                calendar=calendar,
+                soon_working_days=3,
+            )
+
+        figures = {
+            "seed_s": seeded,
+            "first_page_ms": timed(page()),
+            "overdue_ms": timed(page(due="overdue")),
+            "search_ms": timed(page(text="cot dien")),
+            "dashboard_ms": timed(
+                lambda: queue.dashboard(
+                    db.session,
+                    today=TODAY,
+                    calendar=calendar,
+                    soon_working_days=3,
+                    week_start=TODAY - timedelta(days=TODAY.weekday()),
+                )
+            ),
+        }
+        explain = "EXPLAIN QUERY PLAN" if db.engine.dialect.name == "sqlite" else "EXPLAIN"
+        plan = db.session.execute(
+            text(
+                f"{explain} SELECT * FROM cases WHERE next_due_on IS NOT NULL"  # noqa: S608
+                " ORDER BY next_due_on, id LIMIT 50"
+            )
+        ).all()
+        figures["plan"] = " | ".join(str(row[-1]) for row in plan)  # type: ignore[assignment]
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1_000_000])
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            url = args.database_url or f"sqlite:///{tmp}/scale-{size}.db"
+            figures = run(url, size)
+            print(
+                f"{url.split(':')[0]} cases={size} "
+                + " ".join(
+                    f"{k}={v:.1f}" if isinstance(v, float) else f"{k}=[{v}]"
+                    for k, v in figures.items()
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()

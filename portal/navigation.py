@@ -16,6 +16,7 @@ ADMIN_MENU = (
     ("admin.cases", _l("Cases"), Permission.VIEW_CASES),
     ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
     ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
+    ("admin.data_requests_list", _l("Personal-data requests"), Permission.REGISTER_CASES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
     ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),

@@ -34,4 +34,10 @@ def default_deny() -> ResponseReturnValue | None:
     return None
 
 
-from portal.admin import calendar_views, case_views, register_views, views  # noqa: E402, F401
+from portal.admin import (  # noqa: E402, F401
+    calendar_views,
+    case_views,
+    data_request_views,
+    register_views,
+    views,
+)

@@ -3,7 +3,14 @@
 from portal.models.accounts import Division, User, UserRole, UserSession
 from portal.models.audit import AuditLog, OutboxMessage
 from portal.models.calendar import CalendarOverride
-from portal.models.cases import Attachment, Case, CaseEvent, Deadline, ReceptionVisit
+from portal.models.cases import (
+    Attachment,
+    Case,
+    CaseEvent,
+    DataRequest,
+    Deadline,
+    ReceptionVisit,
+)
 from portal.models.dialogues import Dialogue, FollowUp, Registration
 from portal.models.news import Article, Category, article_categories
 
@@ -15,6 +22,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "Category",
+    "DataRequest",
     "Deadline",
     "Dialogue",
     "Division",

@@ -127,6 +127,9 @@ class Deadline(db.Model):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
+    data_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("data_requests.id", ondelete="CASCADE"), index=True
+    )
     rule_id: Mapped[str] = mapped_column(String(60))
     legal_basis: Mapped[str] = mapped_column(String(300))
     started_on: Mapped[date] = mapped_column(Date)
@@ -205,3 +208,30 @@ class ReceptionVisit(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship()
+
+
+class DataRequest(db.Model):
+    """A request about personal data (Law 91/2025, Decree 356/2025): access, correction,
+    deletion, restriction, objection, withdrawal of consent; tracked on legal deadlines."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_type: Mapped[str] = mapped_column(String(30))
+    received_on: Mapped[date] = mapped_column(Date)
+    requester_name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(254))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    details: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deadlines: Mapped[list[Deadline]] = relationship(
+        primaryjoin="DataRequest.id == foreign(Deadline.data_request_id)",
+        cascade="all, delete-orphan",
+    )

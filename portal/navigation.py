@@ -58,6 +58,7 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(role_label)
     from portal.admin.labels import (
         action_label,
+        channel_label,
         deadline_state_label,
         ground_label,
         kind_labels,
@@ -67,6 +68,7 @@ def init_navigation(app: Flask) -> None:
 
     for helper in (
         action_label,
+        channel_label,
         deadline_state_label,
         ground_label,
         kind_labels,

@@ -141,3 +141,13 @@ def notice_label(kind: str) -> str:
         "extension": _("Notice of extension"),
         "result": _("Notice of the result"),
     }.get(kind, kind)
+
+
+def channel_label(channel: str) -> str:
+    return {
+        "web": _("Website"),
+        "post": _("Letter by post"),
+        "in_person": _("In person at the reception"),
+        "forwarded": _("Forwarded by another body, the press or an elected body"),
+        "email": _("Email"),
+    }.get(channel, channel)

@@ -4,12 +4,21 @@ axe checks every admin and public page visited."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from portal.extensions import db
 from tests.factories import PASSWORD, make_user
+
+SHOTS = os.environ.get("PORTAL_SCREENSHOTS")  # a folder: the officials' guide pictures
+
+
+def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def _official(roles: tuple[str, ...], name: str) -> str:
@@ -49,6 +58,7 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
 
     _sign_in(page, visit, follow, clerk)
     visit("/quan-tri/don/moi", on=page)
+    _shot(page, "1-register")
     page.locator('[name="channel"]').select_option("in_person")
     page.locator('[name="kind"]').select_option("petition")
     page.locator('[name="subject"]').fill("Đề nghị mở rộng sóng di động ở ấp Bàu Sen")
@@ -63,6 +73,7 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
 
     _sign_in(page, visit, follow, leader)
     visit("/" + case_url.split("/", 3)[3], on=page)
+    _shot(page, "2-case-actions")
     _do(page, follow, "accept")
     _sign_out(page, follow)
 
@@ -86,7 +97,10 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
     visit("/" + case_url.split("/", 3)[3], on=page)
     _do(page, follow, "approve_answer")
     expect(page.locator(".answer")).to_contain_text("lắp trạm phát sóng")
+    visit("/quan-tri/don/", on=page)
+    _shot(page, "4-queue")
     visit("/quan-tri/", on=page)
+    _shot(page, "5-dashboard")
     _sign_out(page, follow)
 
     visit("/tra-cuu/", on=page)
@@ -94,3 +108,4 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
     follow(page.locator("#form-submit"))
     expect(page.locator(".answer")).to_contain_text("lắp trạm phát sóng")
     expect(page.locator("main")).to_contain_text("Đã trả lời")
+    _shot(page, "6-citizen-status")

@@ -30,6 +30,7 @@ class Case(db.Model):
         Index("ix_cases_status_received", "status", "received_on"),
         Index("ix_cases_division_status", "division_id", "status"),
         Index("ix_cases_next_due", "next_due_on"),
+        Index("ix_cases_received_on", "received_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import terms
-from portal.domain.workflow import OPEN_STATUSES
 from portal.models import Case
 
 
@@ -161,7 +160,7 @@ def dashboard(
         or 0,
         unassigned=session.scalar(
             select(func.count(Case.id)).where(
-                Case.assignee_id.is_(None), Case.status.in_(OPEN_STATUSES)
+                Case.next_due_on.is_not(None), Case.assignee_id.is_(None)
             )
         )
         or 0,

@@ -56,26 +56,18 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
     app.add_template_global(role_label)
-    from portal.admin.labels import (
-        action_label,
-        channel_label,
-        deadline_state_label,
-        ground_label,
-        kind_labels,
-        notice_label,
-        status_labels,
-    )
+    from portal.admin import labels
 
-    for helper in (
-        action_label,
-        channel_label,
-        deadline_state_label,
-        ground_label,
-        kind_labels,
-        notice_label,
-        status_labels,
+    for name in (
+        "action_label",
+        "channel_label",
+        "deadline_state_label",
+        "ground_label",
+        "kind_labels",
+        "notice_label",
+        "status_labels",
     ):
-        app.add_template_global(helper)
+        app.add_template_global(getattr(labels, name), name)
     init_deadline_labels(app)
 
 

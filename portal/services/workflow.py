@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from portal.domain import workflow
 from portal.domain.calendar import WorkingCalendar
-from portal.domain.deadlines import DeadlineError, Rule, due_date
+from portal.domain.deadlines import DeadlineError, Rule
 from portal.models import Case, CaseEvent, Deadline, User
 from portal.services import ServiceError
 from portal.services.audit import record
+from portal.services.deadlines import compute
 
 
 class WorkflowError(ServiceError):
@@ -159,18 +160,7 @@ def _start(
 
 def _recompute(deadline: Deadline, rules: dict[str, Rule], calendar: WorkingCalendar) -> None:
     try:
-        result = due_date(
-            rules[deadline.rule_id],
-            deadline.started_on,
-            calendar,
-            complex=deadline.complex,
-            very_complex=deadline.very_complex,
-            remote=deadline.remote,
-            multi_place=deadline.multi_place,
-            extensions=deadline.extensions,
-            paused_days=deadline.paused_days,
-            explain=False,
-        )
+        result = compute(deadline, rules, calendar, explain=False)
     except DeadlineError as error:
         raise WorkflowError(error.code, **error.params) from error
     deadline.due_on = result.due  # type: ignore[assignment]

@@ -110,3 +110,38 @@ def delete_upload(stored_name: str) -> None:
         uploads.stored_path(upload_folder(), stored_name).unlink(missing_ok=True)
     except ValueError:
         log.warning("refused to delete an upload with an unexpected name")
+
+
+def attach_to_case(field_name: str, case_id: int, *, confidential: bool) -> list[str]:
+    """Files an official adds to a case (the evidence of an answer); not yet visible."""
+    from portal.models import Attachment
+
+    files = [f for f in request.files.getlist(field_name) if f and f.filename]
+    limit = limits()
+    errors: list[str] = []
+    for storage in files[: limit.max_files]:
+        data = storage.stream.read(limit.max_bytes + 1)
+        original = (storage.filename or "")[:255]
+        try:
+            clean = uploads.inspect_and_clean(data, limit)
+        except uploads.UploadRejected as rejected:
+            errors.append(upload_message(rejected.code, original))
+            continue
+        stored_name = uploads.store(clean, upload_folder())
+        db.session.add(
+            Attachment(
+                case_id=case_id,
+                stored_name=stored_name,
+                original_name=None if confidential else original,
+                content_type=clean.content_type,
+                extension=clean.extension,
+                size=clean.size,
+                sha256=clean.sha256,
+                uploaded_by="official",
+                visible_to_citizen=False,
+                created_at=now_utc(),
+            )
+        )
+    if len(files) > limit.max_files:
+        errors.append(_("At most %(count)d files.", count=limit.max_files))
+    return errors

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -37,6 +38,10 @@ class CaseActionForm(BaseForm):
         _l("Answer to the citizen"),
         description=_l("Published on the citizen's status page once a leader approves it."),
         validators=[Optional(), Length(max=20000)],
+    )
+    answer_files = MultipleFileField(
+        _l("Documents the answer relies on"),
+        description=_l("Shown to the citizen with the answer once it is approved."),
     )
     assignee = SelectField(_l("Official"), validators=[Optional()], validate_choice=False)
     division = SelectField(_l("Division"), validators=[Optional()], validate_choice=False)

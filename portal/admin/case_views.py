@@ -191,6 +191,14 @@ def _make_action_view(action: workflow.Action) -> None:
         form = _action_form(action, case)
         if not form.validate_on_submit():
             return _render_case(case, RevealIdentityForm(), None, {action.name: form})
+        if "answer" in action.needs:
+            file_errors = web_uploads.attach_to_case(
+                form.answer_files.name, case.id, confidential=False
+            )
+            if file_errors:
+                db.session.rollback()
+                form.answer_files.errors = file_errors
+                return _render_case(case, RevealIdentityForm(), None, {action.name: form})
         data = workflow_service.ActionInput(
             note=form.note.data or None,
             ground=form.ground.data or None,

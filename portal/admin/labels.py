@@ -50,6 +50,7 @@ def action_label(name: str) -> str:
         "resume": _("Resume"),
         "draft_answer": _("Draft the answer"),
         "approve_answer": _("Approve and publish the answer"),
+        "record_publication": _("Record the publication of the decision"),
         "close": _("Close"),
         "withdraw": _("Record a withdrawal"),
         "reopen": _("Reopen"),
@@ -95,6 +96,7 @@ def refusal_message(code: str, params: dict[str, object] | None = None) -> str:
             allowed=params.get("allowed", 0),
         ),
         "bad_ground": _("Choose the legal ground."),
+        "nothing_to_publish": _("There is no decision waiting to be published."),
         "bad_complexity": _("Choose the complexity."),
     }
     if code.startswith("missing_"):

@@ -197,6 +197,15 @@ ACTIONS: Final[dict[str, Action]] = {
         ),
         _a("draft_answer", "du-thao", Permission.HANDLE_CASES, _WORKING, None, needs=("answer",)),
         _a("approve_answer", "duyet", Permission.DECIDE_CASES, _WORKING, "resolved", visible=True),
+        _a(
+            "record_publication",
+            "cong-khai-quyet-dinh",
+            Permission.CLASSIFY_CASES,
+            ("resolved", "closed"),
+            None,
+            kinds=("complaint",),
+            needs=("note",),
+        ),
         _a("close", "ket-thuc", Permission.CLASSIFY_CASES, ("resolved",), "closed", visible=True),
         _a(
             "withdraw",

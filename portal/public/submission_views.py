@@ -432,3 +432,32 @@ def print_letter() -> ResponseReturnValue:
     if case is None or case.kind not in ("complaint", "denunciation"):
         return render_template("public/lookup.html", form=LookupForm())
     return render_template("public/letter.html", case=case, today=now_utc())
+
+
+@bp.post("/tra-cuu/tep")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def answer_file() -> ResponseReturnValue:
+    """A document published with the answer, for the holder of the access code."""
+    from flask import send_file
+
+    from portal import uploads
+    from portal.models import Attachment
+
+    form = LookupForm()
+    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    file_id = request.form.get("file", "")
+    attachment = db.session.get(Attachment, int(file_id)) if file_id.isdigit() else None
+    if (
+        case is None
+        or attachment is None
+        or attachment.case_id != case.id
+        or not attachment.visible_to_citizen
+    ):
+        abort(404)
+    path = uploads.stored_path(web_uploads.upload_folder(), attachment.stored_name)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=f"{case.year}-{case.sequence:04d}-{attachment.id}.{attachment.extension}",
+    )

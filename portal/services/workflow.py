@@ -282,8 +282,21 @@ def _draft_answer(case, data, today, rules, calendar):  # type: ignore[no-untype
 def _approve_answer(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     case.public_answer = case.draft_answer
     case.answered_on = today
+    for attachment in case.attachments:
+        if attachment.uploaded_by == "official":
+            attachment.visible_to_citizen = True
+    if case.kind == "complaint":
+        # The decision must be made public (Decree 124/2020 Art. 29).
+        _start(case, "complaint.publish_decision", today, rules, calendar)
     rule_id = workflow.resolve_rule(case.kind, case.round)
     _meet(case, today, *(r for r in (rule_id, "letter.process") if r))
+    return data.note
+
+
+def _record_publication(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+    if not _open(case, "complaint.publish_decision"):
+        raise WorkflowError("nothing_to_publish")
+    _meet(case, today, "complaint.publish_decision")
     return data.note
 
 
@@ -315,6 +328,7 @@ _EFFECTS = {
     "resume": _resume,
     "draft_answer": _draft_answer,
     "approve_answer": _approve_answer,
+    "record_publication": _record_publication,
     "close": _close,
     "withdraw": _withdraw,
     "reopen": _reopen,

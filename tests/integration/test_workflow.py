@@ -209,3 +209,52 @@ def test_notices_open_as_docx_and_print_view(client, custodian) -> None:
     view = client.get(f"/quan-tri/don/{case_id}/van-ban/forwarding_slip").get_data(as_text=True)
     assert "PHIẾU CHUYỂN ĐƠN" in view
     assert client.get(f"/quan-tri/don/{case_id}/van-ban/acceptance.docx").status_code == 404
+
+
+def test_answer_documents_reach_the_citizen_after_approval(client) -> None:
+    import io
+
+    from PIL import Image
+
+    from portal.models import Attachment
+
+    case = make_case(kind="complaint")
+    case_id, code = case.id, case.test_access_code
+    handler = make_user(roles=("handler",))
+    case.assignee_id = handler.id
+    case.status = "in_progress"
+    db.session.commit()
+    _login(client, handler)
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
+    token = client.csrf_token(f"/quan-tri/don/{case_id}")
+    response = client.post(
+        f"/quan-tri/don/{case_id}/thao-tac/du-thao",
+        data={
+            "draft_answer-csrf_token": token,
+            "draft_answer-answer": "Trả lời kèm biên bản.",
+            "draft_answer-answer_files": (io.BytesIO(buffer.getvalue()), "bien-ban.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    evidence = db.session.scalar(select(Attachment).where(Attachment.case_id == case_id))
+    assert evidence.uploaded_by == "official" and not evidence.visible_to_citizen
+    _logout(client)
+    status = client.post_form("/tra-cuu/", {"access_code": code}).get_data(as_text=True)
+    assert "/tra-cuu/tep" not in status
+    _login(client, make_user(roles=("leader",)))
+    _act(client, case_id, "duyet", "approve_answer", {})
+    assert "complaint.publish_decision" in _deadlines(case_id)
+    _logout(client)
+    status = client.post_form("/tra-cuu/", {"access_code": code}).get_data(as_text=True)
+    assert "/tra-cuu/tep" in status
+    token = client.csrf_token("/tra-cuu/")
+    download = client.post(
+        "/tra-cuu/tep", data={"csrf_token": token, "access_code": code, "file": str(evidence.id)}
+    )
+    assert download.status_code == 200 and download.data.startswith(b"\x89PNG")
+    wrong = client.post(
+        "/tra-cuu/tep", data={"csrf_token": token, "access_code": "x", "file": str(evidence.id)}
+    )
+    assert wrong.status_code == 404

@@ -43,6 +43,7 @@ class CaseActionForm(BaseForm):
         _l("Documents the answer relies on"),
         description=_l("Shown to the citizen with the answer once it is approved."),
     )
+    earlier = StringField(_l("Number of the earlier case"), validators=[Optional(), Length(max=20)])
     assignee = SelectField(_l("Official"), validators=[Optional()], validate_choice=False)
     division = SelectField(_l("Division"), validators=[Optional()], validate_choice=False)
     complexity = SelectField(

@@ -140,6 +140,7 @@ def _render_case(
         actions=actions,
         action_forms=forms,
         notice_kinds=notices.available(case),
+        similar=queue_service.similar_cases(db.session, case),
         can_reveal=has_permission(Permission.REVEAL_IDENTITY),
         page_has_errors=any(f.errors for f in forms.values()),
         states={
@@ -209,6 +210,7 @@ def _make_action_view(action: workflow.Action) -> None:
             division_id=int(form.division.data) if form.division.data else None,
             complexity=form.complexity.data or None,
             remote_area=form.remote_area.data,
+            earlier=form.earlier.data or None,
         )
         try:
             workflow_service.perform(

@@ -43,6 +43,7 @@ def action_label(name: str) -> str:
         "file": _("File without action"),
         "treat_as_information": _("Examine as information with denunciation content"),
         "assign": _("Assign"),
+        "link_earlier": _("Link to an earlier case of the same matter"),
         "note": _("Internal note"),
         "extend": _("Extend the time limit"),
         "set_complexity": _("Set complexity and area"),
@@ -96,6 +97,7 @@ def refusal_message(code: str, params: dict[str, object] | None = None) -> str:
             allowed=params.get("allowed", 0),
         ),
         "bad_ground": _("Choose the legal ground."),
+        "unknown_case": _("No case has this number."),
         "nothing_to_publish": _("There is no decision waiting to be published."),
         "bad_complexity": _("Choose the complexity."),
     }

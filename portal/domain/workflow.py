@@ -160,6 +160,14 @@ ACTIONS: Final[dict[str, Action]] = {
             "in_progress",
             needs=("assignee",),
         ),
+        _a(
+            "link_earlier",
+            "lien-ket",
+            Permission.CLASSIFY_CASES,
+            OPEN_STATUSES,
+            None,
+            needs=("earlier",),
+        ),
         _a("note", "ghi-chu", Permission.HANDLE_CASES, OPEN_STATUSES, None, needs=("note",)),
         _a(
             "extend",

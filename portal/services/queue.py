@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar
-from portal.domain.search import terms
+from portal.domain.search import fold, terms
 from portal.models import Case
 
 
@@ -164,4 +164,23 @@ def dashboard(
             )
         )
         or 0,
+    )
+
+
+def similar_cases(session: Session, case: Case, *, limit: int = 5) -> list[Case]:
+    """Other cases that may be the same matter: same contact, or the same subject."""
+    from sqlalchemy import or_
+
+    conditions = [Case.search_text.startswith(fold(case.subject), autoescape=True)]
+    if case.submitter_phone and not case.confidential:
+        conditions.append(Case.submitter_phone == case.submitter_phone)
+    if case.contact_email_hash:
+        conditions.append(Case.contact_email_hash == case.contact_email_hash)
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.id != case.id, or_(*conditions))
+            .order_by(Case.received_on.desc(), Case.id.desc())
+            .limit(limit)
+        )
     )

@@ -36,6 +36,7 @@ class ActionInput:
     assignee_id: int | None = None
     division_id: int | None = None
     complexity: str | None = None
+    earlier: str | None = None  # number of an earlier case of the same matter
     remote_area: bool | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -230,6 +231,25 @@ def _assign(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
 
+def _link_earlier(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from portal.domain.tracking import parse_case_number
+
+    parsed = parse_case_number(data.earlier or "")
+    session = object_session(case)
+    earlier = (
+        parsed
+        and session
+        and session.scalar(select(Case).where(Case.year == parsed[0], Case.sequence == parsed[1]))
+    )
+    if not earlier or earlier.id == case.id:
+        raise WorkflowError("unknown_case")
+    case.duplicate_of_id = earlier.id
+    return f"{earlier.number}" + (f": {data.note}" if data.note else "")
+
+
 def _note(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
@@ -321,6 +341,7 @@ _EFFECTS = {
     "file": _file,
     "treat_as_information": _treat_as_information,
     "assign": _assign,
+    "link_earlier": _link_earlier,
     "note": _note,
     "extend": _extend,
     "set_complexity": _set_complexity,

@@ -258,3 +258,20 @@ def test_answer_documents_reach_the_citizen_after_approval(client) -> None:
         "/tra-cuu/tep", data={"csrf_token": token, "access_code": "x", "file": str(evidence.id)}
     )
     assert wrong.status_code == 404
+
+
+def test_same_matter_is_suggested_and_linked(client) -> None:
+    first = make_case(kind="reflection", subject="Cột điện đổ ở ấp Bàu Sen")
+    second = make_case(kind="reflection", subject="Cột điện đổ ở ấp Bàu Sen")
+    first_id, first_number, second_id = first.id, first.number, second.id
+    _login(client, make_user(roles=("clerk",)))
+    page = client.get(f"/quan-tri/don/{second_id}").get_data(as_text=True)
+    assert first_number in page
+    bad = _act(client, second_id, "lien-ket", "link_earlier", {"earlier": "2099/0001"})
+    assert "Không có hồ sơ nào mang số này" in bad.get_data(as_text=True)
+    assert (
+        _act(client, second_id, "lien-ket", "link_earlier", {"earlier": first_number}).status_code
+        == 303
+    )
+    db.session.expire_all()
+    assert db.session.get(Case, second_id).duplicate_of_id == first_id

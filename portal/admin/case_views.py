@@ -54,7 +54,7 @@ def cases() -> ResponseReturnValue:
         SelectChoice("due_soon", _("Due soon")),
         SelectChoice("open", _("Open")),
     ]
-    page = max(request.args.get("trang", 1, type=int), 1)
+    after = request.args.get("sau") or None
     filters = queue_service.Filters(
         text=form.q.data or "",
         kind=form.kind.data or None,
@@ -68,10 +68,10 @@ def cases() -> ResponseReturnValue:
         today=today_local(),
         calendar=deadline_service.load_calendar(db.session),
         soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
-        page=page,
+        after=after,
         per_page=PAGE_SIZE,
     )
-    return render_template("admin/cases.html", form=form, result=result, page=page)
+    return render_template("admin/cases.html", form=form, result=result, after=after)
 
 
 @bp.get("/don/<int:case_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar
@@ -36,7 +36,7 @@ class Result:
     total: int
     overdue: int
     due_soon: int
-    pages: int
+    next_after: str | None  # keyset cursor of the next page, None on the last page
 
 
 def _filtered(filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
@@ -63,6 +63,18 @@ def _filtered(filters: Filters, today: date, soon: date) -> Select:  # type: ign
     return query
 
 
+def _parse_cursor(after: str | None) -> tuple[date, int] | None:
+    """A keyset cursor "YYYY-MM-DD_ID": the page goes on after that row, so a deep page
+    costs what the first one does."""
+    if not after or "_" not in after:
+        return None
+    day, _, ident = after.partition("_")
+    try:
+        return date.fromisoformat(day), int(ident)
+    except ValueError:
+        return None
+
+
 def _working_queue(filters: Filters) -> bool:
     return filters.due in ("open", "overdue", "due_soon") or not filters.status
 
@@ -74,7 +86,7 @@ def search(
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
-    page: int = 1,
+    after: str | None = None,
     per_page: int = 50,
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
@@ -100,17 +112,37 @@ def search(
         )
         or 0
     )
-    if _working_queue(filters):
+    working = _working_queue(filters)
+    cursor = _parse_cursor(after)
+    if working:
         ordered = query.order_by(due_column, Case.id)
+        if cursor:
+            ordered = ordered.where(
+                or_(due_column > cursor[0], and_(due_column == cursor[0], Case.id > cursor[1]))
+            )
     else:
         ordered = query.order_by(Case.received_on.desc(), Case.id.desc())
-    rows = session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        if cursor:
+            ordered = ordered.where(
+                or_(
+                    Case.received_on < cursor[0],
+                    and_(Case.received_on == cursor[0], Case.id < cursor[1]),
+                )
+            )
+    rows = session.scalars(ordered.limit(per_page + 1)).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    next_after = None
+    if more and rows:
+        last = rows[-1]
+        key = last.next_due_on if working else last.received_on
+        next_after = f"{key.isoformat()}_{last.id}" if key else None
     return Result(
         rows=[Row(case=case, next_due=case.next_due_on) for case in rows],
         total=total,
         overdue=overdue,
         due_soon=due_soon,
-        pages=max((total + per_page - 1) // per_page, 1),
+        next_after=next_after,
     )
 
 

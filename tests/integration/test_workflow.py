@@ -298,3 +298,79 @@ def test_queue_pages_with_a_keyset_cursor(client, app) -> None:
     finally:
         case_views.PAGE_SIZE = saved
     assert sorted(seen) == [f"Phản ánh số {n}" for n in range(5)]
+
+
+def test_the_other_actions_move_status_and_clocks(client) -> None:
+    leader = make_user(roles=("leader", "clerk"))
+    _login(client, leader)
+    guided = make_case(kind="petition").id
+    assert (
+        _act(client, guided, "huong-dan", "guide", {"note": "Gửi UBND xã Hòa Thành"}).status_code
+        == 303
+    )
+    filed = make_case(kind="reflection").id
+    assert _act(client, filed, "luu-don", "file", {"ground": "duplicate"}).status_code == 303
+    noted = make_case(kind="petition").id
+    assert _act(client, noted, "ghi-chu", "note", {"note": "Đã gọi điện"}).status_code == 303
+    withdrawn = make_case(kind="complaint").id
+    assert (
+        _act(client, withdrawn, "rut-don", "withdraw", {"note": "Công dân rút đơn"}).status_code
+        == 303
+    )
+    assert _act(client, withdrawn, "mo-lai", "reopen", {"note": "Rút đơn nhầm"}).status_code == 303
+    closing = make_case(kind="complaint")
+    closing_id = closing.id
+    _act(client, closing_id, "thu-ly", "accept", {})
+    _act(client, closing_id, "giao-xu-ly", "assign", {"assignee": str(leader.id)})
+    _act(client, closing_id, "du-thao", "draft_answer", {"answer": "Trả lời"})
+    _act(client, closing_id, "duyet", "approve_answer", {})
+    assert (
+        _act(
+            client,
+            closing_id,
+            "cong-khai-quyet-dinh",
+            "record_publication",
+            {"note": "Niêm yết tại trụ sở"},
+        ).status_code
+        == 303
+    )
+    assert _act(client, closing_id, "ket-thuc", "close", {}).status_code == 303
+    db.session.expire_all()
+    statuses = {
+        cid: db.session.get(Case, cid).status
+        for cid in (guided, filed, noted, withdrawn, closing_id)
+    }
+    assert statuses == {
+        guided: "guided",
+        filed: "filed",
+        noted: "received",
+        withdrawn: "in_progress",
+        closing_id: "closed",
+    }
+    assert _deadlines(guided)["letter.process"].stopped_reason == "guided"
+    assert _deadlines(closing_id)["complaint.publish_decision"].met_on == today_local()
+    notes = [
+        e.note
+        for e in db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == noted, CaseEvent.action == "note")
+        )
+    ]
+    assert notes == ["Đã gọi điện"]
+
+
+def test_denunciation_examined_as_information(client, custodian) -> None:
+    case_id = make_case(kind="denunciation").id
+    _login(client, make_user(roles=("leader",)))
+    assert (
+        _act(
+            client,
+            case_id,
+            "xu-ly-thong-tin",
+            "treat_as_information",
+            {"note": "Nặc danh nhưng có chứng cứ"},
+        ).status_code
+        == 303
+    )
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).status == "in_progress"
+    assert _deadlines(case_id)["letter.process"].met_on == today_local()

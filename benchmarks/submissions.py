@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import os
 import re
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import bare_once, gunicorn, measure
+
 FIELD_RE = re.compile(
     r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
 )
@@ -53,36 +52,6 @@ def submit_once(base: str, number: int) -> None:
         raise RuntimeError("no receipt")
 
 
-def bare_once(base: str, number: int) -> None:
-    with urllib.request.urlopen(f"{base}/healthz") as response:
-        response.read()
-
-
-def measure(action, base: str, seconds: float, clients: int) -> float:  # type: ignore[no-untyped-def]
-    counts = [0] * clients
-    errors: list[Exception] = []
-    deadline = time.monotonic() + seconds
-
-    def run(index: int) -> None:
-        number = index * 1_000_000
-        while time.monotonic() < deadline:
-            try:
-                action(base, number)
-            except Exception as error:  # counted and reported, the loop goes on
-                errors.append(error)
-            counts[index] += 1
-            number += 1
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise SystemExit(f"{len(errors)} errors, first: {errors[0]!r}")
-    return sum(counts) / seconds
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=15)
@@ -90,50 +59,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "PORTAL_ENV": "development",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-            "FLASK_APP": "wsgi.py",
-            "PORTAL_SUBMISSION_MIN_SECONDS": "0",
-            "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
-            "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
-            "PORTAL_MAIL_SEND_IMMEDIATELY": "false",
-            "PORTAL_UPLOAD_FOLDER": f'"{tmp}/uploads"',
-        }
-        bin_dir = Path(sys.executable).parent
-        subprocess.run(
-            [bin_dir / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
-        )
-        server = subprocess.Popen(
-            [
-                bin_dir / "gunicorn",
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{args.port}",
-                "--log-level",
-                "warning",
-                "wsgi:app",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            for _ in range(100):
-                try:
-                    bare_once(base, 0)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            measure(bare_once, base, 2, args.clients)  # warm up
-            bare = measure(bare_once, base, args.seconds, args.clients)
-            full = measure(submit_once, base, args.seconds, args.clients)
-        finally:
-            server.terminate()
-            server.wait()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(
+            tmp,
+            port=args.port,
+            workers=args.workers,
+            extra_env={
+                "PORTAL_SUBMISSION_MIN_SECONDS": "0",
+                "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
+                "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
+            },
+        ) as base,
+    ):
+        bare = measure(bare_once, base, args.seconds, args.clients)
+        full = measure(submit_once, base, args.seconds, args.clients)
     print(
         f"bare route: {bare:.0f} req/s; full submissions: {full:.1f}/s; "
         f"ratio {full / bare:.3f} (gunicorn -w {args.workers}, {args.clients} clients, "

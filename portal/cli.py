@@ -82,6 +82,14 @@ def seed_demo() -> None:
     )
     if added:
         click.echo(f"Added {added} demo cases (see Cases in the officials' area).")
+    from sqlalchemy import select
+
+    from portal.models import User
+
+    editor = db.session.scalar(select(User.id).where(User.email == demo.ACCOUNTS[4][0]))
+    articles = demo.seed_articles(db.session, now=now_utc(), author_id=editor)
+    if articles:
+        click.echo(f"Added {articles} demo articles (see /tin-tuc/).")
     click.echo("Demo accounts (sign in at /quan-tri/dang-nhap):")
     for account in shown:
         password = account.password or "(the user has set their own password)"

@@ -112,6 +112,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
 
+    # The rich-text editor's scripts, under static/ (docs/editor.md); empty: a plain textarea.
+    EDITOR_SCRIPTS: tuple[str, ...] = ("js/editor.js",)
+
     # Origins allowed to frame the embeddable pages (issue 8).
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
 

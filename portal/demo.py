@@ -158,3 +158,68 @@ def seed_cases(
             calendar=calendar,  # type: ignore[arg-type]
         )
     return len(DEMO_CASES)
+
+
+DEMO_ARTICLES = (
+    (
+        "dan-van-kheo-kinh-te",
+        "Mô hình “Dân vận khéo” giúp nông dân bán hàng trực tuyến",
+        "Cán bộ Sở hướng dẫn hơn 300 hộ nông dân mở gian hàng trên sàn thương mại điện tử.",
+        "<h2>Bắt đầu từ một buổi đối thoại</h2><p>Tại buổi đối thoại tháng 3, người dân xã Hòa "
+        "Thành đề nghị được hỗ trợ bán nông sản trực tuyến. Sở đã cử cán bộ về tận ấp.</p>"
+        "<ul><li>312 hộ được hướng dẫn</li><li>47 gian hàng mới</li></ul>",
+    ),
+    (
+        "hoat-dong-dan-van-chinh-quyen",
+        "Sở tổng kết công tác dân vận chính quyền năm 2026",
+        "Hội nghị đánh giá kết quả tiếp công dân, giải quyết phản ánh và đối thoại với Nhân dân.",
+        "<p>Năm 2026, Sở tiếp nhận và xử lý đúng hạn phần lớn phản ánh, kiến nghị của người "
+        "dân.</p><table><tr><th>Nội dung</th><th>Số lượng</th></tr><tr><td>Đơn tiếp nhận</td>"
+        "<td>128</td></tr></table>",
+    ),
+    (
+        "doi-thoai-voi-nhan-dan",
+        "Giám đốc Sở đối thoại với người dân về hạ tầng viễn thông",
+        "Hơn 60 người dân và doanh nghiệp dự buổi đối thoại; 12 kiến nghị được ghi nhận.",
+        "<p>Buổi đối thoại diễn ra tại hội trường Sở. Các kết luận được công khai trên cổng "
+        "thông tin.</p>",
+    ),
+)
+
+
+def seed_articles(session: Session, *, now: datetime, author_id: int | None) -> int:
+    """A few published articles, once."""
+    from sqlalchemy import func
+
+    from portal.models import Article, Category
+    from portal.sanitize import sanitize_article
+    from portal.services import news
+
+    if session.scalar(select(func.count(Article.id))):
+        return 0
+    for slug, title, summary, body in DEMO_ARTICLES:
+        category = session.scalar(select(Category).where(Category.slug == slug))
+        article = news.save(
+            session,
+            None,
+            news.ArticleInput(
+                title=title,
+                summary=summary,
+                body_html=body,
+                category_ids=[category.id] if category else [],
+                tags="dân vận chính quyền",
+            ),
+            editor_id=author_id,  # type: ignore[arg-type]
+            now=now,
+            sanitize=lambda html: sanitize_article(html, image_prefix=news.IMAGE_PREFIX),
+            text_of=lambda html: html,
+        )
+        news.change_status(
+            session,
+            article,
+            "publish",
+            actor_id=author_id,
+            can_publish=True,
+            now=now,  # type: ignore[arg-type]
+        )
+    return len(DEMO_ARTICLES)

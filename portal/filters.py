@@ -41,6 +41,11 @@ def init_filters(app: Flask) -> None:
     app.add_template_filter(vn_long_date, "vn_long_date")
     app.add_template_filter(phone, "phone")
     app.add_template_filter(reject_key, "reject_key")
+    app.add_template_filter(article_html, "article_html")
+    from portal.services.news import image_srcset, image_url
+
+    app.add_template_global(image_url, "image_url")
+    app.add_template_global(image_srcset, "image_srcset")
 
 
 def vn_long_date(value: object) -> str:
@@ -59,3 +64,9 @@ def phone(value: str | None) -> str:
 
 def reject_key(values: dict[str, str], key: str) -> dict[str, str]:
     return {k: v for k, v in values.items() if k != key}
+
+
+def article_html(body: str | None) -> Markup:
+    """An article body, cleaned by portal.sanitize when it was saved: the one stored HTML
+    the templates may show unescaped."""
+    return Markup(body or "")  # noqa: S704  # nosec B704

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.domain.permissions import Permission, Role
 from portal.security import has_permission
@@ -17,6 +18,7 @@ ADMIN_MENU = (
     ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
     ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
     ("admin.data_requests_list", _l("Personal-data requests"), Permission.REGISTER_CASES),
+    ("admin.articles", _l("Articles"), Permission.WRITE_ARTICLES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
     ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),
@@ -52,7 +54,17 @@ def role_label(role: str) -> str:
         return role
 
 
+def editor_scripts() -> Markup:
+    """The vendored rich-text editor's tags (see docs/editor.md); none if it is absent."""
+    from flask import url_for
+
+    scripts = current_app.config.get("EDITOR_SCRIPTS", ())
+    tags = [f'<script src="{url_for("static", filename=path)}" defer></script>' for path in scripts]
+    return Markup("\n".join(tags))  # noqa: S704  # nosec B704
+
+
 def init_navigation(app: Flask) -> None:
+    app.add_template_global(editor_scripts)
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
     app.add_template_global(role_label)
@@ -60,6 +72,8 @@ def init_navigation(app: Flask) -> None:
 
     for name in (
         "action_label",
+        "article_status_label",
+        "revision_label",
         "channel_label",
         "deadline_state_label",
         "ground_label",

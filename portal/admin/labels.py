@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
+from portal.i18n import format_moment
 from portal.models import Case
 
 
@@ -155,3 +156,32 @@ def channel_label(channel: str) -> str:
         "forwarded": _("Forwarded by another body, the press or an elected body"),
         "email": _("Email"),
     }.get(channel, channel)
+
+
+def article_status_label(article: object) -> str:
+    from datetime import UTC, datetime
+
+    status = getattr(article, "status", "")
+    published_at = getattr(article, "published_at", None)
+    if status == "published" and published_at and published_at > datetime.now(UTC):
+        return _("Scheduled for %(moment)s", moment=format_moment(published_at))
+    return {
+        "draft": _("Draft"),
+        "submitted": _("Waiting for approval"),
+        "returned": _("Returned to the writer"),
+        "published": _("Published"),
+        "unpublished": _("Unpublished"),
+        "archived": _("Archived"),
+    }.get(status, status)
+
+
+def revision_label(action: str) -> str:
+    return {
+        "create": _("written"),
+        "edit": _("edited"),
+        "submit": _("submitted for approval"),
+        "return": _("returned to the writer"),
+        "publish": _("published"),
+        "unpublish": _("unpublished"),
+        "archive": _("archived"),
+    }.get(action, action)

@@ -76,6 +76,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_CASES,
             Permission.VIEW_ATTACHMENTS,
             Permission.REVEAL_IDENTITY,
+            Permission.WRITE_ARTICLES,
             Permission.PUBLISH_ARTICLES,
             Permission.MANAGE_DIALOGUES,
             Permission.VIEW_AUDIT_LOG,

@@ -12,10 +12,18 @@ from portal.models.cases import (
     ReceptionVisit,
 )
 from portal.models.dialogues import Dialogue, FollowUp, Registration
-from portal.models.news import Article, Category, article_categories
+from portal.models.news import (
+    Article,
+    ArticleImage,
+    ArticleRevision,
+    Category,
+    article_categories,
+)
 
 __all__ = [
     "Article",
+    "ArticleImage",
+    "ArticleRevision",
     "Attachment",
     "AuditLog",
     "CalendarOverride",

@@ -24,6 +24,7 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     position: Mapped[int] = mapped_column(default=0)
 
@@ -42,6 +43,10 @@ class Article(db.Model):
     cover_alt: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     source: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[str] = mapped_column(String(300), default="")
+    related_links: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -49,3 +54,40 @@ class Article(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     categories: Mapped[list[Category]] = relationship(secondary=article_categories)
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ArticleRevision.id"
+    )
+
+
+class ArticleRevision(db.Model):
+    """What an article said after each save, who saved it and when."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+
+
+class ArticleImage(db.Model):
+    """An image uploaded for articles, kept in a few widths for responsive pages."""
+
+    __tablename__ = "article_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    extension: Mapped[str] = mapped_column(String(5))
+    widths: Mapped[str] = mapped_column(String(60))  # "480,960,1440"
+    width: Mapped[int]
+    height: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,103 @@
+"""Shared by the HTTP benchmarks: a gunicorn server on a fresh SQLite database, a bounded
+load loop from client threads, and the bare route to compare with."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def bare_once(base: str, number: int) -> None:
+    with urllib.request.urlopen(f"{base}/healthz") as response:
+        response.read()
+
+
+def measure(action: Callable[[str, int], None], base: str, seconds: float, clients: int) -> float:
+    """Completed actions per second, from `clients` threads for `seconds` (then it stops)."""
+    counts = [0] * clients
+    errors: list[Exception] = []
+    deadline = time.monotonic() + seconds
+
+    def run(index: int) -> None:
+        number = index * 1_000_000
+        while time.monotonic() < deadline:
+            try:
+                action(base, number)
+            except Exception as error:  # counted and reported, the loop goes on
+                errors.append(error)
+            counts[index] += 1
+            number += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} errors, first: {errors[0]!r}")
+    return sum(counts) / seconds
+
+
+@contextmanager
+def gunicorn(
+    tmp: str,
+    *,
+    port: int,
+    workers: int,
+    extra_env: dict[str, str] | None = None,
+    prepare: list[list[str]] = (),
+) -> Iterator[str]:  # type: ignore[assignment]
+    """Serve the app with gunicorn on a fresh SQLite database; yield its base URL."""
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "FLASK_APP": "wsgi.py",
+        "PORTAL_MAIL_SEND_IMMEDIATELY": "false",
+        "PORTAL_UPLOAD_FOLDER": f'"{tmp}/uploads"',
+        **(extra_env or {}),
+    }
+    subprocess.run(
+        [BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    for command in prepare:
+        subprocess.run(
+            [BIN / "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                bare_once(base, 0)
+                break
+            except OSError:
+                time.sleep(0.1)
+        measure(bare_once, base, 2, 2)  # warm up
+        yield base
+    finally:
+        server.terminate()
+        server.wait()

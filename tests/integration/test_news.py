@@ -1,0 +1,171 @@
+"""News: editors write, leaders publish, citizens read, search and syndicate."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+from PIL import Image
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Article, ArticleRevision, Category
+from tests.factories import PASSWORD, make_user
+
+BODY = (
+    "<h1>Mô hình ở xã Hòa Thành</h1><p>Mô hình <strong>“Dân vận khéo”</strong> giúp người dân"
+    ' <a href="https://tayninh.gov.vn/">làm đường</a>.</p><script>alert(1)</script>'
+    '<p onclick="x()">Kết quả</p>'
+)
+
+
+def _login(client, user) -> None:  # type: ignore[no-untyped-def]
+    client.post_form("/quan-tri/dang-nhap", {"email": user.email, "password": PASSWORD})
+
+
+def _logout(client) -> None:  # type: ignore[no-untyped-def]
+    client.post_form("/quan-tri/dang-xuat", {}, token_from="/quan-tri/")
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _write(client, **changes):  # type: ignore[no-untyped-def]
+    category = db.session.scalar(select(Category).where(Category.slug == "dan-van-kheo"))
+    data = {
+        "title": "Dân vận khéo ở xã Hòa Thành",
+        "summary": "Người dân góp công làm đường giao thông nông thôn.",
+        "body": BODY,
+        "categories": str(category.id),
+        "tags": "dân vận khéo, giao thông",
+        "source": "Phòng TTBCXB",
+        "cover_alt": "Người dân cùng làm đường",
+        "cover": (io.BytesIO(_png()), "anh.png"),
+        "related_links": "/tra-cuu/",
+        **changes,
+    }
+    token = client.csrf_token("/quan-tri/bai-viet/moi")
+    return client.post(
+        "/quan-tri/bai-viet/moi",
+        data={"csrf_token": token, **data},
+        content_type="multipart/form-data",
+    )
+
+
+def test_editor_writes_leader_publishes_citizen_reads(client) -> None:
+    editor = make_user(roles=("editor",))
+    leader = make_user(roles=("leader",))
+    _login(client, editor)
+    response = _write(client)
+    assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+    article = db.session.scalar(select(Article))
+    assert article.slug == "dan-van-kheo-o-xa-hoa-thanh"
+    assert "<script" not in article.body_html and "onclick" not in article.body_html
+    assert "<h2>" in article.body_html and 'rel="noopener noreferrer"' in article.body_html
+    assert article.status == "draft" and article.cover_image
+    article_id = article.id
+    # an editor cannot publish
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article_id}")
+    assert (
+        client.post(f"/quan-tri/bai-viet/{article_id}/dang", data={"csrf_token": token}).status_code
+        == 403
+    )
+    client.post(f"/quan-tri/bai-viet/{article_id}/gui-duyet", data={"csrf_token": token})
+    _logout(client)
+    assert client.get("/tin-tuc/dan-van-kheo-o-xa-hoa-thanh").status_code == 404
+
+    _login(client, leader)
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article_id}")
+    assert (
+        client.post(f"/quan-tri/bai-viet/{article_id}/dang", data={"csrf_token": token}).status_code
+        == 303
+    )
+    _logout(client)
+
+    page = client.get("/tin-tuc/dan-van-kheo-o-xa-hoa-thanh").get_data(as_text=True)
+    assert "Dân vận khéo ở xã Hòa Thành" in page
+    assert 'property="og:title"' in page and "srcset=" in page
+    found = client.get("/tin-tuc/?q=dan+van+kheo").get_data(as_text=True)
+    assert "/tin-tuc/dan-van-kheo-o-xa-hoa-thanh" in found
+    found = client.get("/tin-tuc/?q=ho%C3%A0").get_data(as_text=True)  # "hoà" finds "Hòa"
+    assert "/tin-tuc/dan-van-kheo-o-xa-hoa-thanh" in found
+    assert "/tin-tuc/dan-van-kheo-o-xa-hoa-thanh" in client.get(
+        "/tin-tuc/chuyen-muc/dan-van-kheo"
+    ).get_data(as_text=True)
+    actions = [
+        r.action
+        for r in db.session.scalars(
+            select(ArticleRevision).where(ArticleRevision.article_id == article_id)
+        )
+    ]
+    assert actions == ["create", "submit", "publish"]
+    cover = page.split("<figure>")[1].split('src="')[1].split('"')[0]
+    image = client.get(cover)
+    assert image.status_code == 200 and image.mimetype.startswith("image/")
+
+
+def test_atom_feeds_parse(client) -> None:
+    leader = make_user(roles=("leader",))
+    _login(client, leader)
+    _write(client)
+    article = db.session.scalar(select(Article))
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
+    feed = feedparser.parse(client.get("/tin-tuc/feed.atom").data)
+    assert feed.version == "atom10" and not feed.bozo
+    assert feed.entries[0].title == "Dân vận khéo ở xã Hòa Thành"
+    category = feedparser.parse(client.get("/tin-tuc/chuyen-muc/dan-van-kheo/feed.atom").data)
+    assert len(category.entries) == 1 and not category.bozo
+
+
+def test_scheduled_article_appears_at_its_time(client) -> None:
+    leader = make_user(roles=("leader",))
+    _login(client, leader)
+    _write(client, title="Kế hoạch đối thoại tháng 12")
+    article = db.session.scalar(select(Article))
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token, "publish_at": later}
+    )
+    assert client.get(f"/tin-tuc/{article.slug}").status_code == 404
+    db.session.expire_all()
+    row = db.session.get(Article, article.id)
+    row.published_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(f"/tin-tuc/{article.slug}").status_code == 200
+
+
+def test_cover_needs_its_description_and_errors_keep_input(client) -> None:
+    _login(client, make_user(roles=("editor",)))
+    response = _write(client, cover_alt="", title="Bài có ảnh")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>Lỗi:" in page
+    assert 'value="Bài có ảnh"' in page
+    assert db.session.query(Article).count() == 0
+
+
+def test_slug_stays_after_publishing(client) -> None:
+    leader = make_user(roles=("leader",))
+    _login(client, leader)
+    _write(client)
+    article = db.session.scalar(select(Article))
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    client.post(
+        f"/quan-tri/bai-viet/{article.id}",
+        data={
+            "csrf_token": token,
+            "title": "Tiêu đề mới hoàn toàn",
+            "summary": "x",
+            "body": "<p>y</p>",
+            "cover_alt": "Người dân cùng làm đường",
+        },
+    )
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).slug == "dan-van-kheo-o-xa-hoa-thanh"

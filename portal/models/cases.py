@@ -31,6 +31,7 @@ class Case(db.Model):
         Index("ix_cases_division_status", "division_id", "status"),
         Index("ix_cases_next_due", "next_due_on"),
         Index("ix_cases_received_on", "received_on"),
+        Index("ix_cases_next_due_assignee", "next_due_on", "assignee_id", "division_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

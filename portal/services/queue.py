@@ -191,6 +191,7 @@ def dashboard(
         )
         or 0,
         unassigned=session.scalar(
+            # read from the (next_due_on, assignee_id) index: only cases with a running clock
             select(func.count(Case.id)).where(
                 Case.next_due_on.is_not(None), Case.assignee_id.is_(None)
             )

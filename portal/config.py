@@ -113,7 +113,7 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
 
     # The rich-text editor's scripts, under static/ (docs/editor.md); empty: a plain textarea.
-    EDITOR_SCRIPTS: tuple[str, ...] = ("js/editor.js",)
+    EDITOR_SCRIPTS: tuple[str, ...] = ("vendor/quill-2.0.3/quill.js", "js/editor.js")
 
     # Origins allowed to frame the embeddable pages (issue 8).
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")

@@ -126,6 +126,10 @@ def _edit(article: Article | None) -> ResponseReturnValue:
 
 
 def _render_edit(form: ArticleForm, article: Article | None) -> ResponseReturnValue:
+    form.body.render_kw = {
+        **(form.body.render_kw or {}),
+        "data-image-upload-url": url_for("admin.upload_article_image"),
+    }
     return render_template(
         "admin/article_edit.html",
         form=form,

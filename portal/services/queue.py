@@ -91,27 +91,21 @@ def search(
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
     query = _filtered(filters, today, soon)
-    counted = query.with_only_columns(Case.id).order_by(None).subquery()
-    total = session.scalar(select(func.count()).select_from(counted)) or 0
     due_column = Case.next_due_on
-    overdue = (
-        session.scalar(
-            select(func.count()).select_from(
-                query.where(due_column < today).with_only_columns(Case.id).subquery()
-            )
+
+    def count(*extra) -> int:  # type: ignore[no-untyped-def]
+        # count(*) over the filter's own conditions, so PostgreSQL can answer from the
+        # (next_due_on, assignee_id, division_id) index without visiting the table
+        counted = (
+            query.with_only_columns(func.count(), maintain_column_froms=True)
+            .order_by(None)
+            .where(*extra)
         )
-        or 0
-    )
-    due_soon = (
-        session.scalar(
-            select(func.count()).select_from(
-                query.where(and_(due_column >= today, due_column <= soon))
-                .with_only_columns(Case.id)
-                .subquery()
-            )
-        )
-        or 0
-    )
+        return session.scalar(counted) or 0
+
+    total = count()
+    overdue = count(due_column < today)
+    due_soon = count(due_column >= today, due_column <= soon)
     working = _working_queue(filters)
     cursor = _parse_cursor(after)
     if working:
@@ -169,12 +163,12 @@ def dashboard(
 
     def grouped(entity, on, label, condition):  # type: ignore[no-untyped-def]
         query = (
-            select(label, func.count(Case.id))
+            select(label, func.count())
             .select_from(Case)
             .outerjoin(entity, on)
             .where(condition)
             .group_by(label)
-            .order_by(func.count(Case.id).desc())
+            .order_by(func.count().desc())
         )
         return [(name or "—", count) for name, count in session.execute(query)]
 
@@ -187,14 +181,14 @@ def dashboard(
         due_soon_by_official=grouped(*by_official, due_soon),
         overdue_by_official=grouped(*by_official, overdue),
         arrived_this_week=session.scalar(
-            select(func.count(Case.id)).where(Case.received_on >= week_start)
+            select(func.count()).select_from(Case).where(Case.received_on >= week_start)
         )
         or 0,
         unassigned=session.scalar(
             # read from the (next_due_on, assignee_id) index: only cases with a running clock
-            select(func.count(Case.id)).where(
-                Case.next_due_on.is_not(None), Case.assignee_id.is_(None)
-            )
+            select(func.count())
+            .select_from(Case)
+            .where(Case.next_due_on.is_not(None), Case.assignee_id.is_(None))
         )
         or 0,
     )

@@ -61,12 +61,13 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     import portal.database  # noqa: F401  (SQLite connection settings)
     from portal import models  # noqa: F401  (one metadata for Alembic)
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from portal.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

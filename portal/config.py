@@ -112,6 +112,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
 
+    # Public news pages are the same for every anonymous reader: kept for a short while.
+    # Several workers: CACHE_TYPE=RedisCache with CACHE_REDIS_URL.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "30"))
+
     # The rich-text editor's scripts, under static/ (docs/editor.md); empty: a plain textarea.
     EDITOR_SCRIPTS: tuple[str, ...] = ("vendor/quill-2.0.3/quill.js", "js/editor.js")
 
@@ -131,6 +137,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-not-secret"  # noqa: S105
     ACCESS_CODE_PEPPER = "test-only-pepper-not-a-secret"
     SUBMISSION_MIN_SECONDS = 0
+    CACHE_TYPE = "NullCache"  # a test that wants the cache turns it on for itself
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
     # Mail must never leave the machine from a test: tests start their own SMTP server.

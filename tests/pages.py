@@ -55,6 +55,8 @@ def check_page(html: str) -> list[str]:
         if form.get("method", "get").lower() != "post":
             continue
         names = {i.get("name") for i in form.iter(f"{NS}input")}
+        if "language-switch" in (form.get("class") or ""):
+            continue  # it sets only a preference cookie; see portal/public/forms.py
         if "csrf_token" not in names:
             problems.append(f"POST form to {form.get('action')!r} has no CSRF field")
     if 'style="' in html or "<script>" in html:

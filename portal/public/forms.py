@@ -7,5 +7,11 @@ from portal.forms import BaseForm
 
 
 class LanguageForm(BaseForm):
+    """Changes only a preference cookie, so it carries no CSRF token: that keeps public
+    pages identical for every anonymous reader, and cacheable."""
+
+    class Meta:
+        csrf = False
+
     language = HiddenField(validators=[AnyOf(["vi", "en"])])
     next = HiddenField()

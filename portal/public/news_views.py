@@ -6,13 +6,29 @@ from flask import abort, current_app, render_template, request, send_from_direct
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.extensions import cache, db
 from portal.models import Article, ArticleImage, Category, article_categories
 from portal.public import bp
 from portal.security import now_utc
 from portal.services import news
 
 PER_PAGE = 10
+
+
+def _anonymous() -> bool:
+    """Cache only for readers without a session: their page is the same for everyone."""
+    return request.method == "GET" and current_app.config["SESSION_COOKIE_NAME"] not in (
+        request.cookies
+    )
+
+
+def _cache_key(*_args: object, **_kwargs: object) -> str:
+    from portal.i18n import current_language
+
+    return f"news:{current_language()}:{request.full_path}"
+
+
+cached_page = cache.cached(unless=lambda: not _anonymous(), make_cache_key=_cache_key)
 
 
 def _page() -> int:
@@ -47,6 +63,7 @@ def _covers(articles: list[Article]) -> dict[str, ArticleImage]:
 
 
 @bp.get("/tin-tuc/")
+@cached_page
 def news_list() -> ResponseReturnValue:
     q = (request.args.get("q") or "").strip()[:200]
     query = news.public_articles(now_utc())
@@ -59,6 +76,7 @@ def news_list() -> ResponseReturnValue:
 
 
 @bp.get("/tin-tuc/chuyen-muc/<slug>")
+@cached_page
 def news_category(slug: str) -> ResponseReturnValue:
     category = db.session.scalar(select(Category).where(Category.slug == slug))
     if category is None:
@@ -74,6 +92,7 @@ def news_category(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/tin-tuc/<slug>")
+@cached_page
 def article(slug: str) -> ResponseReturnValue:
     row = db.session.scalar(news.public_articles(now_utc()).where(Article.slug == slug))
     if row is None:
@@ -131,6 +150,7 @@ def _feed(title: str, rows: list[Article], self_url: str) -> ResponseReturnValue
 
 
 @bp.get("/tin-tuc/feed.atom")
+@cached_page
 def news_feed() -> ResponseReturnValue:
     from flask_babel import gettext as _
 
@@ -143,6 +163,7 @@ def news_feed() -> ResponseReturnValue:
 
 
 @bp.get("/tin-tuc/chuyen-muc/<slug>/feed.atom")
+@cached_page
 def news_category_feed(slug: str) -> ResponseReturnValue:
     category = db.session.scalar(select(Category).where(Category.slug == slug))
     if category is None:

@@ -169,3 +169,29 @@ def test_slug_stays_after_publishing(client) -> None:
     )
     db.session.expire_all()
     assert db.session.get(Article, article.id).slug == "dan-van-kheo-o-xa-hoa-thanh"
+
+
+def test_anonymous_news_pages_are_cached_briefly(app, client) -> None:
+    from portal import create_app
+
+    leader = make_user(roles=("leader",))
+    _login(client, leader)
+    _write(client)
+    article = db.session.scalar(select(Article))
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
+    cached_app = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "CACHE_TYPE": "SimpleCache",
+        }
+    )
+    reader = cached_app.test_client()
+    assert article.title in reader.get("/tin-tuc/").get_data(as_text=True)
+    article.status = "unpublished"
+    db.session.commit()
+    # still the cached page for anonymous readers, for at most CACHE_DEFAULT_TIMEOUT seconds
+    assert article.title in reader.get("/tin-tuc/").get_data(as_text=True)
+    reader.set_cookie("session", "someone")
+    assert article.title not in reader.get("/tin-tuc/").get_data(as_text=True)

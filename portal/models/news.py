@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.models.accounts import User
 from portal.models.types import UTCDateTime, utcnow
 
 article_categories = Table(
@@ -76,6 +77,7 @@ class ArticleRevision(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
 
     article: Mapped[Article] = relationship(back_populates="revisions")
+    editor: Mapped[User | None] = relationship()
 
 
 class ArticleImage(db.Model):

@@ -19,7 +19,9 @@ def nl2br(text: str | None) -> Markup:
 def qr_svg(text: str) -> Markup:
     """An inline SVG QR code (no script, no style attribute) for printing on a receipt."""
     buffer = io.BytesIO()
-    segno.make(text, error="m").save(
+    # A fixed mask: any of the eight is valid for every reader, and scoring all eight for
+    # the "best" one was most of the receipt page's time.
+    segno.make(text, error="m", mask=0).save(
         buffer,
         kind="svg",
         xmldecl=False,

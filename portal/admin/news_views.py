@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from wtforms.fields import SelectChoice
 
 from portal.admin import bp
@@ -41,6 +42,16 @@ ACTION_SLUGS = {
 
 def image_folder() -> Path:
     return Path(current_app.instance_path) / "news-images"
+
+
+def _store(upload: FileStorage) -> ArticleImage:
+    return news.store_image(
+        db.session,
+        upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
+        folder=image_folder(),
+        uploaded_by=current_user.id,
+        now=now_utc(),
+    )
 
 
 def _text_of(html: str) -> str:
@@ -87,13 +98,7 @@ def _edit(article: Article | None) -> ResponseReturnValue:
         upload = request.files.get(form.cover.name)
         if upload and upload.filename:
             try:
-                image = news.store_image(
-                    db.session,
-                    upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
-                    folder=image_folder(),
-                    uploaded_by=current_user.id,
-                    now=now_utc(),
-                )
+                image = _store(upload)
             except news.NewsError:
                 form.cover.errors = [_("The cover must be a JPG or PNG image.")]
                 return _render_edit(form, article)
@@ -235,13 +240,7 @@ def upload_article_image() -> ResponseReturnValue:
     if upload is None or not upload.filename:
         return jsonify(error="no_file"), 400
     try:
-        image = news.store_image(
-            db.session,
-            upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
-            folder=image_folder(),
-            uploaded_by=current_user.id,
-            now=now_utc(),
-        )
+        image = _store(upload)
     except news.NewsError:
         return jsonify(error=_("The image must be a JPG or PNG file.")), 400
     return jsonify(url=news.image_url(image), srcset=news.image_srcset(image))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import fold, terms
 from portal.models import Case
+from portal.search_index import matches
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ class Result:
     next_after: str | None  # keyset cursor of the next page, None on the last page
 
 
-def _filtered(filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
+def _filtered(session: Session, filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
     query = select(Case)
-    for word in terms(filters.text):
-        query = query.where(Case.search_text.contains(word, autoescape=True))
+    condition = matches(session, terms(filters.text))
+    if condition is not None:
+        query = query.where(condition)
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
     if filters.status:
@@ -90,7 +92,7 @@ def search(
     per_page: int = 50,
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
-    query = _filtered(filters, today, soon)
+    query = _filtered(session, filters, today, soon)
     due_column = Case.next_due_on
 
     def count(*extra) -> int:  # type: ignore[no-untyped-def]

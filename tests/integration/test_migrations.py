@@ -11,8 +11,11 @@ from portal.extensions import db
 
 def _differences() -> list:
     with db.engine.connect() as connection:
+        from portal.search_index import include_object
+
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_object": include_object},
         )
         return compare_metadata(context, db.metadata)
 
@@ -22,6 +25,13 @@ def test_migrations_from_empty_equal_the_models(app_ctx) -> None:
     downgrade(revision="base")
     with db.engine.connect() as connection:
         assert db.engine.dialect.get_table_names(connection) == ["alembic_version"]
+    # the search index is created by the migrations too
+    upgrade()
+    with db.engine.connect() as connection:
+        names = set(db.engine.dialect.get_table_names(connection))
+        if db.engine.dialect.name == "sqlite":
+            assert "cases_fts" in names
+    downgrade(revision="base")
     upgrade()
     assert _differences() == []
 

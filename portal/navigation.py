@@ -79,6 +79,7 @@ def init_navigation(app: Flask) -> None:
         "ground_label",
         "kind_labels",
         "notice_label",
+        "outcome_label",
         "status_labels",
     ):
         app.add_template_global(getattr(labels, name), name)

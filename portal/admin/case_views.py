@@ -13,6 +13,7 @@ from portal import documents, uploads, web_uploads
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
 from portal.admin.labels import (
+    ANSWER_OUTCOMES,
     action_label,
     answer_template,
     ground_label,
@@ -141,6 +142,7 @@ def _render_case(
         action_forms=forms,
         notice_kinds=notices.available(case),
         similar=queue_service.similar_cases(db.session, case),
+        outcomes=ANSWER_OUTCOMES[case.kind],
         can_reveal=has_permission(Permission.REVEAL_IDENTITY),
         page_has_errors=any(f.errors for f in forms.values()),
         states={
@@ -182,7 +184,10 @@ def _action_form(action: workflow.Action, case: Case) -> CaseActionForm:
         form.complexity.data = case.complexity
         form.remote_area.data = case.remote_area
     if "answer" in action.needs and not form.answer.data:
-        form.answer.data = case.draft_answer or answer_template(case)
+        outcome = request.args.get("mau")
+        form.answer.data = (
+            answer_template(case, outcome) if outcome else case.draft_answer
+        ) or answer_template(case)
     return form
 
 

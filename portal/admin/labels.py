@@ -54,6 +54,7 @@ def action_label(name: str) -> str:
         "approve_answer": _("Approve and publish the answer"),
         "record_publication": _("Record the publication of the decision"),
         "close": _("Close"),
+        "withdraw_partly": _("Record a partial withdrawal"),
         "withdraw": _("Record a withdrawal"),
         "reopen": _("Reopen"),
     }.get(name, name)
@@ -107,8 +108,32 @@ def refusal_message(code: str, params: dict[str, object] | None = None) -> str:
     return messages.get(code, _("This action cannot be done now."))
 
 
-def answer_template(case: Case) -> str:
-    """A starting text for the answer, per kind, with the case's details filled in."""
+ANSWER_OUTCOMES = {
+    "complaint": ("right", "partly_right", "wrong"),
+    "denunciation": ("true", "partly_true", "untrue"),
+    "petition": ("accepted", "explained"),
+    "reflection": ("dealt_with", "explained"),
+}
+
+
+def outcome_label(outcome: str) -> str:
+    return {
+        "right": _("The complaint is right"),
+        "partly_right": _("The complaint is partly right"),
+        "wrong": _("The complaint is wrong"),
+        "true": _("The denunciation is true"),
+        "partly_true": _("The denunciation is partly true"),
+        "untrue": _("The denunciation is untrue"),
+        "accepted": _("The proposal is taken up"),
+        "explained": _("Explanation of the rules in force"),
+        "dealt_with": _("The situation has been dealt with"),
+    }.get(outcome, outcome)
+
+
+def answer_template(case: Case, outcome: str | None = None) -> str:
+    """A starting text for the answer, per kind and outcome, with the case's details."""
+    outcomes = ANSWER_OUTCOMES[case.kind]
+    outcome = outcome if outcome in outcomes else outcomes[0]
     agency = current_app.config["AGENCY_NAME"]
     intro = _(
         "%(agency)s has received your %(kind)s no. %(number)s of %(day)s about: %(subject)s.",
@@ -119,13 +144,46 @@ def answer_template(case: Case) -> str:
         subject=case.subject,
     )
     body = {
-        "complaint": _("After examining your complaint and the documents, the department decides:"),
-        "denunciation": _("After verifying the information, the department concludes:"),
-        "petition": _("Concerning your proposal, the department answers:"),
-        "reflection": _("Concerning the situation you reported, the department has:"),
-    }[case.kind]
+        "right": _(
+            "After examining your complaint and the documents, the department finds it "
+            "right and decides: [cancel or amend the decision or act, remedy]."
+        ),
+        "partly_right": _(
+            "After examining your complaint and the documents, the department finds "
+            "it partly right: [which points are right, which are not, and what is "
+            "decided on each]."
+        ),
+        "wrong": _(
+            "After examining your complaint and the documents, the department finds it "
+            "wrong and keeps the decision, for these reasons: [reasons, legal basis]."
+        ),
+        "true": _(
+            "After verifying the information, the department concludes that the "
+            "denunciation is true: [findings, measures taken]."
+        ),
+        "partly_true": _(
+            "After verifying the information, the department concludes that the "
+            "denunciation is partly true: [findings on each point]."
+        ),
+        "untrue": _(
+            "After verifying the information, the department concludes that the "
+            "denunciation is untrue: [findings, evidence]."
+        ),
+        "accepted": _(
+            "Concerning your proposal, the department takes it up as follows: "
+            "[what will be done, by whom, by when]."
+        ),
+        "explained": _(
+            "Concerning your proposal, the rules in force are: [rules, legal basis, "
+            "what you can do]."
+        ),
+        "dealt_with": _(
+            "Concerning the situation you reported, the department has: "
+            "[what was done, by whom, when]."
+        ),
+    }[outcome]
     evidence = _("Attached: the documents on which this answer is based.")
-    return f"{intro}\n\n{body}\n\n\n{evidence}"
+    return f"{intro}\n\n{body}\n\n{evidence}"
 
 
 def deadline_state_label(state: str) -> str:

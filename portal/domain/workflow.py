@@ -216,6 +216,15 @@ ACTIONS: Final[dict[str, Action]] = {
         ),
         _a("close", "ket-thuc", Permission.CLASSIFY_CASES, ("resolved",), "closed", visible=True),
         _a(
+            "withdraw_partly",
+            "rut-mot-phan",
+            Permission.CLASSIFY_CASES,
+            OPEN_STATUSES,
+            None,
+            visible=True,
+            needs=("note",),
+        ),
+        _a(
             "withdraw",
             "rut-don",
             Permission.CLASSIFY_CASES,

@@ -324,6 +324,11 @@ def _close(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
 
+def _withdraw_partly(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+    # The citizen withdraws some requests; the rest of the letter goes on being handled.
+    return data.note
+
+
 def _withdraw(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
@@ -351,6 +356,7 @@ _EFFECTS = {
     "approve_answer": _approve_answer,
     "record_publication": _record_publication,
     "close": _close,
+    "withdraw_partly": _withdraw_partly,
     "withdraw": _withdraw,
     "reopen": _reopen,
 }

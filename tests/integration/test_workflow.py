@@ -374,3 +374,29 @@ def test_denunciation_examined_as_information(client, custodian) -> None:
     db.session.expire_all()
     assert db.session.get(Case, case_id).status == "in_progress"
     assert _deadlines(case_id)["letter.process"].met_on == today_local()
+
+
+def test_answer_templates_per_outcome_and_partial_withdrawal(client) -> None:
+    case = make_case(kind="complaint")
+    case_id = case.id
+    handler = make_user(roles=("handler", "clerk"))
+    case.assignee_id = handler.id
+    case.status = "in_progress"
+    db.session.commit()
+    _login(client, handler)
+    page = client.get(f"/quan-tri/don/{case_id}?mau=partly_right").get_data(as_text=True)
+    assert "đúng một phần" in page
+    assert (
+        _act(
+            client,
+            case_id,
+            "rut-mot-phan",
+            "withdraw_partly",
+            {"note": "Rút yêu cầu bồi thường, giữ yêu cầu hủy quyết định"},
+        ).status_code
+        == 303
+    )
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).status == "in_progress"
+    event = db.session.scalar(select(CaseEvent).where(CaseEvent.action == "withdraw_partly"))
+    assert event.visible_to_citizen and "bồi thường" in event.note

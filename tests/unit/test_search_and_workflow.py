@@ -69,7 +69,7 @@ def test_special_conditions() -> None:
 
 def test_allowed_actions_for_a_clerk_on_a_new_petition() -> None:
     names = {a.name for a in allowed_actions(_facts(kind="petition"), ("clerk",))}
-    assert names == {"guide", "forward", "file", "withdraw", "link_earlier"}
+    assert names == {"guide", "forward", "file", "withdraw", "link_earlier", "withdraw_partly"}
 
 
 def test_clocks() -> None:

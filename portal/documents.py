@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from io import BytesIO
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -171,35 +171,10 @@ def notice_paragraphs(
 
 
 def build_notice(
-    kind: NoticeKind,
-    agency: Agency,
-    case: CaseFacts,
-    *,
-    issued_on: date,
-    document_number: str | None = None,
-    ground: str | None = None,
-    forwarded_to: str | None = None,
-    extension_until: date | None = None,
-    reason: str | None = None,
-    result_text: str | None = None,
-    recipients: Sequence[str] = (),
-    accepted_on: date | None = None,
+    kind: NoticeKind, agency: Agency, case: CaseFacts, *, issued_on: date, **options: Any
 ) -> bytes:
-    """The notice as a .docx file. See `compose_notice` for the options."""
-    notice = compose_notice(
-        kind,
-        agency,
-        case,
-        issued_on=issued_on,
-        document_number=document_number,
-        ground=ground,
-        forwarded_to=forwarded_to,
-        extension_until=extension_until,
-        reason=reason,
-        result_text=result_text,
-        recipients=recipients,
-        accepted_on=accepted_on,
-    )
+    """The notice as a .docx file; the options are those of `compose_notice`."""
+    notice = compose_notice(kind, agency, case, issued_on=issued_on, **options)
     return render_docx(notice, issued_on=issued_on)
 
 

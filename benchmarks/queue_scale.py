@@ -81,7 +81,9 @@ def run(url: str, size: int) -> dict[str, float]:
             "seed_s": seeded,
             "first_page_ms": timed(page()),
             "overdue_ms": timed(page(due="overdue")),
+            # a common phrase (one case in eight has it) and a rare one (one case)
             "search_ms": timed(page(text="cot dien")),
+            "search_rare_ms": timed(page(text=str(size // 2))),
             "dashboard_ms": timed(
                 lambda: queue.dashboard(
                     db.session,

@@ -18,6 +18,12 @@ ADMIN_MENU = (
     ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
     ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
     ("admin.data_requests_list", _l("Personal-data requests"), Permission.REGISTER_CASES),
+    ("admin.dialogues", _l("Reception and dialogue sessions"), Permission.MANAGE_DIALOGUES),
+    (
+        "admin.dialogue_compliance",
+        _l("Monthly reception by the Director"),
+        Permission.MANAGE_DIALOGUES,
+    ),
     ("admin.articles", _l("Articles"), Permission.WRITE_ARTICLES),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),

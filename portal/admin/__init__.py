@@ -38,6 +38,7 @@ from portal.admin import (  # noqa: E402, F401
     calendar_views,
     case_views,
     data_request_views,
+    dialogue_views,
     news_views,
     register_views,
     views,

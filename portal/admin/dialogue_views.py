@@ -1,0 +1,283 @@
+"""Reception and dialogue sessions as officials manage them."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from portal.admin import bp
+from portal.admin.dialogue_forms import (
+    ActionForm,
+    ConclusionsForm,
+    DialogueForm,
+    FollowUpForm,
+    GenerateForm,
+)
+from portal.domain import dialogues as rules
+from portal.domain.permissions import Permission
+from portal.extensions import db
+from portal.models import Dialogue, Division, FollowUp, Registration
+from portal.security import now_utc, require, today_local
+from portal.services import deadlines as deadline_service
+from portal.services import dialogues as service
+
+
+def _get(dialogue_id: int) -> Dialogue:
+    return db.session.get(Dialogue, dialogue_id) or abort(404)
+
+
+@bp.get("/lich-tiep/")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogues() -> ResponseReturnValue:
+    now = now_utc()
+    return render_template(
+        "admin/dialogues/list.html",
+        upcoming=service.upcoming(db.session, now=now),
+        past=service.past(db.session, now=now),
+    )
+
+
+def _data(form: DialogueForm) -> service.DialogueData:
+    return service.DialogueData(
+        kind=form.kind.data,
+        title=form.title.data,
+        topic=form.topic.data or None,
+        starts_at=form.starts_at.moment,  # type: ignore[arg-type]
+        ends_at=form.ends_at.moment,  # type: ignore[arg-type]
+        mode=form.mode.data,
+        place=form.place.data or None,
+        online_link=form.online_link.data or None,
+        host_name=form.host_name.data,
+        host_is_head=form.host_is_head.data,
+        capacity=form.capacity.data or 0,
+        registration_opens_at=form.registration_opens_at.moment,
+        registration_closes_at=form.registration_closes_at.moment,
+        status=form.status.data,
+        public_note=form.public_note.data or None,
+    )
+
+
+def _edit(dialogue: Dialogue | None) -> ResponseReturnValue:
+    form = DialogueForm(obj=dialogue)
+    if request.method == "GET" and dialogue is None:
+        form.host_is_head.data = True
+    if request.method == "POST" and form.validate():
+        try:
+            saved = service.save_dialogue(
+                db.session, _data(form), now=now_utc(), actor_id=current_user.id, dialogue=dialogue
+            )
+        except service.DialogueError:
+            db.session.rollback()
+            flash(_("The session could not be saved: check the times."), "error")
+        else:
+            flash(_("The session is saved."), "success")
+            return redirect(url_for("admin.dialogue_detail", dialogue_id=saved.id), 303)
+    return render_template("admin/dialogues/edit.html", form=form, dialogue=dialogue)
+
+
+@bp.route("/lich-tiep/moi", methods=["GET", "POST"])
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_new() -> ResponseReturnValue:
+    return _edit(None)
+
+
+@bp.route("/lich-tiep/<int:dialogue_id>/sua", methods=["GET", "POST"])
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_edit(dialogue_id: int) -> ResponseReturnValue:
+    return _edit(_get(dialogue_id))
+
+
+def _division_choices() -> list[SelectChoice]:
+    divisions = db.session.scalars(select(Division).order_by(Division.name))
+    return [SelectChoice(0, _("None"))] + [SelectChoice(d.id, d.name) for d in divisions]
+
+
+def _detail(
+    dialogue: Dialogue,
+    conclusions: ConclusionsForm | None = None,
+    follow_up: FollowUpForm | None = None,
+) -> ResponseReturnValue:
+    follow_up = follow_up or FollowUpForm(formdata=None)
+    follow_up.division_id.choices = _division_choices()
+    divisions = {d.id: d.name for d in db.session.scalars(select(Division))}
+    return render_template(
+        "admin/dialogues/detail.html",
+        dialogue=dialogue,
+        registrations=service.registrations(db.session, dialogue.id),
+        seats_left=service.seats_left(db.session, dialogue),
+        conclusions_form=conclusions or ConclusionsForm(formdata=None, obj=dialogue),
+        follow_up_form=follow_up,
+        action_form=ActionForm(),
+        divisions=divisions,
+    )
+
+
+@bp.get("/lich-tiep/<int:dialogue_id>")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_detail(dialogue_id: int) -> ResponseReturnValue:
+    return _detail(_get(dialogue_id))
+
+
+@bp.post("/lich-tiep/<int:dialogue_id>/diem-danh/<int:registration_id>")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_check_in(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.dialogue_id != dialogue_id:
+        abort(404)
+    if ActionForm().validate():
+        try:
+            service.check_in(
+                db.session,
+                registration,
+                request.form.get("attendance", ""),
+                now=now_utc(),
+                actor_id=current_user.id,
+            )
+        except service.DialogueError:
+            db.session.rollback()
+            flash(_("Attendance can be recorded only for an active registration."), "error")
+    return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue_id), 303)
+
+
+@bp.post("/lich-tiep/<int:dialogue_id>/ket-luan")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_conclusions(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _get(dialogue_id)
+    form = ConclusionsForm()
+    if not form.validate():
+        return _detail(dialogue, conclusions=form)
+    action = request.form.get("action", "save")
+    try:
+        if action == "unpublish":
+            service.unpublish_conclusions(
+                db.session, dialogue, now=now_utc(), actor_id=current_user.id
+            )
+        else:
+            service.save_conclusions(
+                db.session,
+                dialogue,
+                minutes=form.minutes.data or None,
+                conclusions=form.conclusions.data or None,
+                publish=action == "publish",
+                now=now_utc(),
+                actor_id=current_user.id,
+            )
+    except service.DialogueError:
+        db.session.rollback()
+        form.conclusions.errors = [_("Write the conclusions before publishing them.")]
+        return _detail(dialogue, conclusions=form)
+    flash(_("The conclusions are published.") if action == "publish" else _("Saved."), "success")
+    return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue.id), 303)
+
+
+@bp.post("/lich-tiep/<int:dialogue_id>/viec-can-lam")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_follow_up(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _get(dialogue_id)
+    form = FollowUpForm()
+    form.division_id.choices = _division_choices()
+    if not form.validate() or form.due_on.day is None:
+        return _detail(dialogue, follow_up=form)
+    service.add_follow_up(
+        db.session,
+        dialogue,
+        conclusion=form.conclusion.data,
+        division_id=form.division_id.data or None,
+        due_on=form.due_on.day,
+        now=now_utc(),
+        actor_id=current_user.id,
+    )
+    flash(_("The follow-up is added."), "success")
+    return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue.id), 303)
+
+
+@bp.post("/lich-tiep/viec-can-lam/<int:follow_up_id>")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_follow_up_status(follow_up_id: int) -> ResponseReturnValue:
+    follow_up = db.session.get(FollowUp, follow_up_id) or abort(404)
+    if ActionForm().validate():
+        try:
+            service.set_follow_up_status(
+                db.session,
+                follow_up,
+                request.form.get("status", ""),
+                today=today_local(),
+                now=now_utc(),
+                actor_id=current_user.id,
+            )
+        except service.DialogueError:
+            db.session.rollback()
+    return redirect(url_for("admin.dialogue_detail", dialogue_id=follow_up.dialogue_id), 303)
+
+
+def _time(text: str) -> time | None:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        return None
+
+
+@bp.route("/lich-tiep/tao-dinh-ky", methods=["GET", "POST"])
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_generate() -> ResponseReturnValue:
+    form = GenerateForm()
+    if request.method == "GET":
+        form.start.process_data(today_local())
+        form.title.data = _("Periodic citizen reception by the Director")
+    if request.method == "POST" and form.validate():
+        starts, ends = _time(form.starts.data), _time(form.ends.data)
+        if starts is None or ends is None or ends <= starts:
+            form.ends.errors = [_("Enter times as HH:MM, the end after the start.")]
+        else:
+            created = service.generate_periodic(
+                db.session,
+                service.PeriodicPlan(
+                    start=form.start.day,  # type: ignore[arg-type]
+                    recurrence=rules.Recurrence(
+                        day_of_month=form.day_of_month.data,  # type: ignore[arg-type]
+                        policy=form.policy.data,  # type: ignore[arg-type]
+                        weekday=int(form.weekday.data),
+                    ),
+                    starts=starts,
+                    ends=ends,
+                    title=form.title.data,
+                    host_name=form.host_name.data,
+                    place=form.place.data or None,
+                    capacity=form.capacity.data or 0,
+                ),
+                calendar=deadline_service.load_calendar(db.session),
+                now=now_utc(),
+                actor_id=current_user.id,
+            )
+            flash(_("%(count)d sessions created.", count=len(created)), "success")
+            return redirect(url_for("admin.dialogues"), 303)
+    return render_template("admin/dialogues/generate.html", form=form)
+
+
+@bp.get("/lich-tiep/tuan-thu")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_compliance() -> ResponseReturnValue:
+    try:
+        year = int(request.args.get("nam", ""))
+    except ValueError:
+        year = today_local().year
+    if not 2000 <= year <= 2100:
+        year = today_local().year
+    months = service.compliance(db.session, year, now=now_utc())
+    titles = {
+        d.id: d.title
+        for d in db.session.scalars(
+            select(Dialogue).where(
+                Dialogue.id.in_([s.id for m in months for s in (*m.qualifying, *m.others)])
+            )
+        )
+    }
+    return render_template(
+        "admin/dialogues/compliance.html", year=year, months=months, titles=titles
+    )

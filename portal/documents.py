@@ -138,36 +138,11 @@ def notice_title(kind: NoticeKind, case_kind: str, *, round: int = 1) -> str:
 
 
 def notice_paragraphs(
-    kind: NoticeKind,
-    agency: Agency,
-    case: CaseFacts,
-    *,
-    issued_on: date,
-    document_number: str | None = None,
-    ground: str | None = None,
-    forwarded_to: str | None = None,
-    extension_until: date | None = None,
-    reason: str | None = None,
-    result_text: str | None = None,
-    recipients: Sequence[str] = (),
-    accepted_on: date | None = None,
+    kind: NoticeKind, agency: Agency, case: CaseFacts, *, issued_on: date, **options: Any
 ) -> list[str]:
-    """The body between "Kính gửi" and "Nơi nhận", one string per paragraph."""
-    notice = compose_notice(
-        kind,
-        agency,
-        case,
-        issued_on=issued_on,
-        document_number=document_number,
-        ground=ground,
-        forwarded_to=forwarded_to,
-        extension_until=extension_until,
-        reason=reason,
-        result_text=result_text,
-        recipients=recipients,
-        accepted_on=accepted_on,
-    )
-    return list(notice.paragraphs)
+    """The body between "Kính gửi" and "Nơi nhận", one string per paragraph; the options are
+    those of `compose_notice`."""
+    return list(compose_notice(kind, agency, case, issued_on=issued_on, **options).paragraphs)
 
 
 def build_notice(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.forms import BaseForm
-from portal.public.submission_forms import vietnamese_phone
+from portal.public.submission_forms import email_field, vietnamese_phone
 
 MATTER_KIND_CHOICES = (
     ("complaint", _l("Complaint")),
@@ -33,17 +33,7 @@ class DialogueRegistrationForm(BaseForm):
         validators=[Optional(), Length(max=20), vietnamese_phone],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(
-                _l("Enter an email address such as ten@example.com."), check_deliverability=False
-            ),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
     matter_kind = SelectField(
         _l("Kind of matter"),
         choices=[SelectChoice(value, label) for value, label in MATTER_KIND_CHOICES],

@@ -74,6 +74,22 @@ def citizen_id(form: Any, field: Any) -> None:
         field.data = normalised
 
 
+def email_field(description: Any = None) -> Any:
+    """An optional e-mail address, as every public form asks it."""
+    return EmailField(
+        _l("Email"),
+        description=description,
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(
+                _l("Enter an email address such as ten@example.com."), check_deliverability=False
+            ),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
 def _text(label: Any, maximum: int, required: Any = None, **kwargs: Any) -> Any:
     validators = [DataRequired(required)] if required else [Optional()]
     validators.append(Length(max=maximum, message=_l("At most %(max)d characters.", max=maximum)))
@@ -128,18 +144,7 @@ class SubmissionForm(BaseForm):
         validators=[Optional(), Length(max=20), vietnamese_phone],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
-    email = EmailField(
-        _l("Email"),
-        description=_l("Optional. We send your receipt and news of your case here."),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(
-                _l("Enter an email address such as ten@example.com."), check_deliverability=False
-            ),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Optional. We send your receipt and news of your case here."))
     citizen_id_number = StringField(
         _l("Citizen ID number (optional)"),
         description=_l("12 digits, on your identity card."),

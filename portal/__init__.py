@@ -80,9 +80,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.api import bp as api_bp
     from portal.embed import bp as embed_bp
+    from portal.open311 import bp as open311_bp
     from portal.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp, url_prefix="/quan-tri")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(embed_bp, url_prefix="/embed")
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")

@@ -25,8 +25,12 @@ ADMIN_MENU = (
         Permission.MANAGE_DIALOGUES,
     ),
     ("admin.articles", _l("Articles"), Permission.WRITE_ARTICLES),
+    ("admin.statistics", _l("Statistics"), Permission.VIEW_STATISTICS),
+    ("admin.reporting_rounds", _l("Yearly report"), Permission.WRITE_DIVISION_REPORT),
     ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
     ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
+    ("admin.api_tokens", _l("API tokens"), Permission.MANAGE_API_TOKENS),
+    ("admin.embed_snippets", _l("Embedding in the portal"), Permission.MANAGE_SETTINGS),
     ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),
 )
 

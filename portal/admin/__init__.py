@@ -35,11 +35,15 @@ def default_deny() -> ResponseReturnValue | None:
 
 
 from portal.admin import (  # noqa: E402, F401
+    api_token_views,
     calendar_views,
     case_views,
     data_request_views,
     dialogue_views,
+    embed_views,
     news_views,
     register_views,
+    report_views,
+    statistics_views,
     views,
 )

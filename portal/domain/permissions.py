@@ -33,6 +33,10 @@ class Permission(StrEnum):
     MANAGE_DIALOGUES = "manage_dialogues"
     VIEW_STATISTICS = "view_statistics"
     VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    # The yearly mass-mobilisation report: divisions write theirs, the Office runs the round.
+    WRITE_DIVISION_REPORT = "write_division_report"
+    MANAGE_REPORTING = "manage_reporting"
 
 
 _EVERY_OFFICIAL = {
@@ -49,6 +53,8 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_CALENDAR,
             Permission.MANAGE_SETTINGS,
             Permission.VIEW_AUDIT_LOG,
+            Permission.MANAGE_API_TOKENS,
+            Permission.MANAGE_REPORTING,
         }
     ),
     Role.CLERK: frozenset(
@@ -60,11 +66,17 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_CASES,
             Permission.VIEW_ATTACHMENTS,
             Permission.MANAGE_DIALOGUES,
+            Permission.WRITE_DIVISION_REPORT,
         }
     ),
     Role.HANDLER: frozenset(
         _EVERY_OFFICIAL
-        | {Permission.VIEW_CASES, Permission.HANDLE_CASES, Permission.VIEW_ATTACHMENTS}
+        | {
+            Permission.VIEW_CASES,
+            Permission.HANDLE_CASES,
+            Permission.VIEW_ATTACHMENTS,
+            Permission.WRITE_DIVISION_REPORT,
+        }
     ),
     Role.LEADER: frozenset(
         _EVERY_OFFICIAL
@@ -80,9 +92,13 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.PUBLISH_ARTICLES,
             Permission.MANAGE_DIALOGUES,
             Permission.VIEW_AUDIT_LOG,
+            Permission.WRITE_DIVISION_REPORT,
+            Permission.MANAGE_REPORTING,
         }
     ),
-    Role.EDITOR: frozenset(_EVERY_OFFICIAL | {Permission.WRITE_ARTICLES}),
+    Role.EDITOR: frozenset(
+        _EVERY_OFFICIAL | {Permission.WRITE_ARTICLES, Permission.WRITE_DIVISION_REPORT}
+    ),
 }
 
 

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from portal.models.accounts import Division, User, UserRole, UserSession
+from portal.models.api import ApiToken
 from portal.models.audit import AuditLog, OutboxMessage
 from portal.models.calendar import CalendarOverride
 from portal.models.cases import (
@@ -21,6 +22,7 @@ from portal.models.news import (
 )
 
 __all__ = [
+    "ApiToken",
     "Article",
     "ArticleImage",
     "ArticleRevision",

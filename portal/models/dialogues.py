@@ -65,6 +65,9 @@ class Registration(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     attendance: Mapped[str | None] = mapped_column(String(20))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # Added by an official on the day for a citizen who came without registering.
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="registrations")
@@ -83,5 +86,6 @@ class FollowUp(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     done_on: Mapped[date | None] = mapped_column(Date)
     public_note: Mapped[str | None] = mapped_column(Text)
+    last_reminded_on: Mapped[date | None] = mapped_column(Date)
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="follow_ups")

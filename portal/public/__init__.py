@@ -11,4 +11,10 @@ from portal.extensions import csrf
 bp = Blueprint("public", __name__)
 csrf.exempt(bp)
 
-from portal.public import dialogue_views, news_views, submission_views, views  # noqa: E402, F401
+from portal.public import (  # noqa: E402, F401
+    dialogue_views,
+    news_views,
+    statistics_views,
+    submission_views,
+    views,
+)

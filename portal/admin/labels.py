@@ -213,6 +213,7 @@ def channel_label(channel: str) -> str:
         "in_person": _("In person at the reception"),
         "forwarded": _("Forwarded by another body, the press or an elected body"),
         "email": _("Email"),
+        "api": _("Another system, through the API"),
     }.get(channel, channel)
 
 

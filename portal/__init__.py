@@ -5,14 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 
 from portal.config import config_for
 
 
+class Portal(Flask):
+    """Flask, with one twist: inside an embedded page (served under /embed, see
+    portal/embed), links and form actions to public pages point to their embeddable twins, so
+    a citizen stays inside the portal's frame from the first step to the receipt."""
+
+    def url_for(self, endpoint: str, /, *, _standalone: bool = False, **values: Any) -> str:
+        if (
+            not _standalone
+            and endpoint.startswith("public.")
+            and has_app_context()
+            and g.get("embeddable")
+        ):
+            twin = "embed." + endpoint.removeprefix("public.")
+            if twin in self.view_functions:
+                endpoint = twin
+        return super().url_for(endpoint, **values)
+
+
 def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     """Build an app. `config` is a PORTAL_ENV name, or a dict of overrides for tests."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Portal(__name__, instance_relative_config=True)
     overrides = config if isinstance(config, dict) else {}
     env_name = config if isinstance(config, str) else overrides.get("PORTAL_ENV")
     app.config.from_object(config_for(env_name))
@@ -27,13 +45,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
-        )
+    _wrap_for_proxy(app)
     _init_extensions(app)
     from portal.custodian import init_custodian
     from portal.rules import init_rules
@@ -55,7 +67,24 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     init_filters(app)
     init_security(app)
     register_cli(app)
+    from portal.embed import embed_origins, standalone_url
+
+    app.add_template_global(embed_origins)
+    app.add_template_global(standalone_url)
     return app
+
+
+def _wrap_for_proxy(app: Flask) -> None:
+    from portal.proxy import PathPrefix, TrustedProxies
+
+    if app.config["URL_PREFIX"].strip("/"):
+        app.wsgi_app = PathPrefix(app.wsgi_app, app.config["URL_PREFIX"])  # type: ignore[method-assign]
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app,
+            hops=app.config["TRUSTED_PROXY_COUNT"],
+            proxies=app.config["TRUSTED_PROXIES"],
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -60,8 +60,14 @@ class Config:
     # Roles whose officials must use two-step sign-in (TOTP), e.g. "admin,leader".
     TOTP_REQUIRED_ROLES = _env_list("TOTP_REQUIRED_ROLES")
 
-    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none),
+    # and the addresses (IPs or networks) they connect from: headers from anywhere else are
+    # dropped.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+    # A fixed path prefix the portal's proxy serves the app under (e.g. /dan-van), for proxies
+    # that pass the path through without sending X-Forwarded-Prefix. Empty: none.
+    URL_PREFIX = os.environ.get("URL_PREFIX", "")
     # HTTPS-only headers (HSTS) are sent when the request came over HTTPS.
     PREFERRED_URL_SCHEME = "http"
 
@@ -121,7 +127,8 @@ class Config:
     # The rich-text editor's scripts, under static/ (docs/editor.md); empty: a plain textarea.
     EDITOR_SCRIPTS: tuple[str, ...] = ("vendor/quill-2.0.3/quill.js", "js/editor.js")
 
-    # Origins allowed to frame the embeddable pages (issue 8).
+    # Origins allowed to frame the embeddable pages, e.g. https://portal.example.gov.vn
+    # (docs/embedding.md). Every other page refuses to be framed.
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
 
 

@@ -195,7 +195,7 @@ def test_officials_see_the_snippets_to_paste(client, login_as, portal_origin) ->
     page = client.get("/quan-tri/nhung-vao-cong?xem=tra-cuu").get_data(as_text=True)
     assert "data-dan-van=&#34;/embed/gui-don/&#34;" in page
     assert "http://localhost/static/embed.js" in page
-    assert 'src=&#34;http://localhost/embed/tin-tuc/&#34;' in page
+    assert "src=&#34;http://localhost/embed/tin-tuc/&#34;" in page
     assert 'data-dan-van="/embed/tra-cuu/"' in page  # the live preview
     assert portal_origin in page
 

@@ -131,6 +131,12 @@ class Config:
     # (docs/embedding.md). Every other page refuses to be framed.
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
 
+    # Open311 GeoReport v2 (docs/open311.md): the jurisdiction_id clients may send (empty: the
+    # argument is ignored) and the rate limits for reads (per address) and filings (per key).
+    OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID") or None
+    OPEN311_READ_RATE_LIMIT = os.environ.get("OPEN311_READ_RATE_LIMIT", "120/minute")
+    OPEN311_WRITE_RATE_LIMIT = os.environ.get("OPEN311_WRITE_RATE_LIMIT", "30/minute;1000/day")
+
 
 class DevelopmentConfig(Config):
     PORTAL_ENV = "development"

@@ -133,13 +133,15 @@ def _demo_custodian_keys() -> None:
 
 @click.command("send-reminders")
 def send_reminders() -> None:
-    """Queue e-mails to officials about deadlines due soon and overdue (run it daily)."""
+    """Queue the daily reminders (run it daily): to officials about case deadlines and
+    session follow-ups due soon or overdue, to citizens about tomorrow's sessions."""
     from flask import current_app, render_template
     from flask_babel import force_locale
 
+    from portal import dialogue_emails
     from portal.security import today_local
     from portal.services import deadlines as deadline_service
-    from portal.services import reminders
+    from portal.services import dialogues, reminders
 
     def render(user, items):  # type: ignore[no-untyped-def]
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -148,16 +150,33 @@ def send_reminders() -> None:
                 render_template("emails/reminder.txt", user=user, items=items),
             )
 
+    calendar = deadline_service.load_calendar(db.session)
+    soon = current_app.config["DUE_SOON_WORKING_DAYS"]
     with current_app.test_request_context():
         count = reminders.send_reminders(
             db.session,
             today=today_local(),
             now=now_utc(),
-            calendar=deadline_service.load_calendar(db.session),
-            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            calendar=calendar,
+            soon_working_days=soon,
             render=render,
         )
+        follow_ups = reminders.send_follow_up_reminders(
+            db.session,
+            today=today_local(),
+            now=now_utc(),
+            calendar=calendar,
+            soon_working_days=soon,
+            render=dialogue_emails.follow_ups,
+        )
+        citizens = dialogues.queue_day_before_reminders(
+            db.session, today=today_local(), now=now_utc(), render=dialogue_emails.reminder
+        )
     click.echo(f"Queued {count} reminder e-mails; run deliver-outbox to send them.")
+    click.echo(
+        f"Session follow-ups: {follow_ups} e-mails to officials. "
+        f"Sessions tomorrow: {citizens} reminders to citizens."
+    )
 
 
 @click.command("seed-scale")

@@ -12,6 +12,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from portal.domain.dialogues import VIETNAM
 from portal.forms import BaseForm, DayField
+from portal.public.submission_forms import citizen_id, vietnamese_phone
 
 KIND_CHOICES = (
     ("periodic", _l("Periodic citizen reception")),
@@ -206,3 +207,74 @@ class FollowUpForm(BaseForm):
     )
     division_id = SelectField(_l("Responsible division"), coerce=int, validators=[Optional()])
     due_on = DayField(_l("Due date"), validators=[DataRequired(_l("Enter the due date."))])
+
+
+MATTER_KIND_CHOICES = (
+    ("complaint", _l("Complaint")),
+    ("denunciation", _l("Denunciation")),
+    ("petition", _l("Petition")),
+    ("reflection", _l("Reflection")),
+    ("question", _l("Question or opinion")),
+)
+CASE_KIND_CHOICES = MATTER_KIND_CHOICES[:4]
+RECEPTION_KIND_CHOICES = (
+    ("periodic", _l("Periodic reception by the Director")),
+    ("unscheduled", _l("Unscheduled reception")),
+    ("regular", _l("Regular reception")),
+)
+
+
+class WalkInForm(BaseForm):
+    """A citizen who came on the day without registering."""
+
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=200)]
+    )
+    phone = StringField(
+        _l("Phone"),
+        description=_l("Optional."),
+        validators=[Optional(), Length(max=20), vietnamese_phone],
+    )
+    matter_kind = SelectField(
+        _l("Kind of matter"),
+        choices=_choices(MATTER_KIND_CHOICES),
+        default="question",
+        validators=[InputRequired()],
+    )
+    matter = TextAreaField(
+        _l("What the citizen raises"),
+        validators=[DataRequired(_l("Describe the matter.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    consent = BooleanField(
+        _l("The citizen agreed that the department processes their personal data"),
+        validators=[DataRequired(_l("Ask the citizen's consent and tick the box."))],
+    )
+
+
+class CaseFromRegistrationForm(BaseForm):
+    """Check and adjust, then turn what a citizen raised into a case received in person."""
+
+    kind = SelectField(
+        _l("Kind"), choices=_choices(CASE_KIND_CHOICES), validators=[InputRequired()]
+    )
+    subject = StringField(
+        _l("Subject"),
+        validators=[DataRequired(_l("Write the subject in a few words.")), Length(max=200)],
+    )
+    content = TextAreaField(
+        _l("Content"),
+        validators=[DataRequired(_l("Describe what happened.")), Length(max=10000)],
+        render_kw={"rows": 6},
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    citizen_id_number = StringField(_l("Citizen ID number"), validators=[Optional(), citizen_id])
+    signed = BooleanField(_l("The citizen signed the record of the reception"))
+    reception_kind = SelectField(
+        _l("Reception"), choices=_choices(RECEPTION_KIND_CHOICES), validators=[InputRequired()]
+    )
+    note = TextAreaField(
+        _l("Note for the reception register"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )

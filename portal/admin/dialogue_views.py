@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
+from portal import dialogue_emails, web_uploads
 from portal.admin import bp
 from portal.admin.dialogue_forms import (
     ActionForm,
+    CaseFromRegistrationForm,
     ConclusionsForm,
     DialogueForm,
     FollowUpForm,
     GenerateForm,
+    WalkInForm,
 )
 from portal.domain import dialogues as rules
 from portal.domain.permissions import Permission
 from portal.extensions import db
 from portal.models import Dialogue, Division, FollowUp, Registration
-from portal.security import now_utc, require, today_local
+from portal.rules import current_rules
+from portal.security import has_permission, now_utc, require, today_local
 from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
+from portal.services import submissions
 
 
 def _get(dialogue_id: int) -> Dialogue:
@@ -70,7 +76,13 @@ def _edit(dialogue: Dialogue | None) -> ResponseReturnValue:
     if request.method == "POST" and form.validate():
         try:
             saved = service.save_dialogue(
-                db.session, _data(form), now=now_utc(), actor_id=current_user.id, dialogue=dialogue
+                db.session,
+                _data(form),
+                now=now_utc(),
+                actor_id=current_user.id,
+                dialogue=dialogue,
+                change_email=dialogue_emails.change,
+                promotion_email=dialogue_emails.promotion,
             )
         except service.DialogueError:
             db.session.rollback()
@@ -102,10 +114,11 @@ def _detail(
     dialogue: Dialogue,
     conclusions: ConclusionsForm | None = None,
     follow_up: FollowUpForm | None = None,
+    walk_in: WalkInForm | None = None,
 ) -> ResponseReturnValue:
     follow_up = follow_up or FollowUpForm(formdata=None)
     follow_up.division_id.choices = _division_choices()
-    divisions = {d.id: d.name for d in db.session.scalars(select(Division))}
+    divisions = service.division_names(db.session)
     return render_template(
         "admin/dialogues/detail.html",
         dialogue=dialogue,
@@ -114,7 +127,9 @@ def _detail(
         conclusions_form=conclusions or ConclusionsForm(formdata=None, obj=dialogue),
         follow_up_form=follow_up,
         action_form=ActionForm(),
+        walk_in_form=walk_in or WalkInForm(formdata=None),
         divisions=divisions,
+        can_register_cases=has_permission(Permission.REGISTER_CASES),
     )
 
 
@@ -143,6 +158,124 @@ def dialogue_check_in(dialogue_id: int, registration_id: int) -> ResponseReturnV
             db.session.rollback()
             flash(_("Attendance can be recorded only for an active registration."), "error")
     return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue_id), 303)
+
+
+@bp.post("/lich-tiep/<int:dialogue_id>/nguoi-den-truc-tiep")
+@require(Permission.MANAGE_DIALOGUES)
+def dialogue_walk_in(dialogue_id: int) -> ResponseReturnValue:
+    dialogue = _get(dialogue_id)
+    form = WalkInForm()
+    if not form.validate():
+        return _detail(dialogue, walk_in=form)
+    try:
+        service.add_walk_in(
+            db.session,
+            dialogue,
+            service.WalkInData(
+                name=form.name.data,
+                phone=form.phone.data or None,
+                matter=form.matter.data,
+                matter_kind=form.matter_kind.data,
+            ),
+            today=today_local(),
+            now=now_utc(),
+            pepper=web_uploads.pepper(),
+            actor_id=current_user.id,
+        )
+    except service.DialogueError as error:
+        db.session.rollback()
+        form.name.errors = [
+            _("Walk-ins are added from the day of the session, and not to a cancelled one.")
+            if error.code in ("not_yet", "cancelled")
+            else _("The walk-in could not be added.")
+        ]
+        return _detail(dialogue, walk_in=form)
+    flash(_("%(name)s is added as a walk-in who attended.", name=form.name.data), "success")
+    return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue.id), 303)
+
+
+def _registration(dialogue_id: int, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.dialogue_id != dialogue_id:
+        abort(404)
+    return registration
+
+
+CASE_REFUSALS = {
+    "already_case": _l("A case was already made from this registration."),
+    "cancelled": _l("This registration is cancelled."),
+    "not_attended": _l("Record that the citizen attended before making a case."),
+    "not_yet": _l("The session has not taken place yet."),
+}
+
+
+@bp.route(
+    "/lich-tiep/<int:dialogue_id>/dang-ky/<int:registration_id>/tao-don", methods=["GET", "POST"]
+)
+@require(Permission.REGISTER_CASES)
+def dialogue_case(dialogue_id: int, registration_id: int) -> ResponseReturnValue:
+    """Turn what a citizen raised into a case received in person, in one step."""
+    registration = _registration(dialogue_id, registration_id)
+    back = url_for("admin.dialogue_detail", dialogue_id=dialogue_id)
+    if registration.case_id is not None:
+        flash(str(CASE_REFUSALS["already_case"]), "error")
+        return redirect(back, 303)
+    form = CaseFromRegistrationForm()
+    if request.method == "GET":
+        draft = service.draft_for(registration)
+        form.kind.data = draft.kind
+        form.subject.data = draft.subject
+        form.content.data = draft.content
+        form.reception_kind.data = draft.reception_kind
+    if request.method == "POST" and form.validate():
+        try:
+            made = service.raise_case(
+                db.session,
+                registration,
+                service.CaseDraft(
+                    kind=form.kind.data,
+                    subject=form.subject.data,
+                    content=form.content.data,
+                    reception_kind=form.reception_kind.data,
+                    address=form.address.data or None,
+                    citizen_id_number=form.citizen_id_number.data or None,
+                    signed_letter=form.signed.data,
+                    note=form.note.data or None,
+                ),
+                now=now_utc(),
+                settings=submissions.Settings(
+                    pepper=web_uploads.pepper(),
+                    custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
+                ),
+                rules_table=current_rules(),
+                calendar=deadline_service.load_calendar(db.session),
+                officer_id=current_user.id,
+            )
+        except submissions.TemporarilyUnavailable:
+            db.session.rollback()
+            form.kind.errors = [
+                _("No custodian key is configured: a confidential identity cannot be stored.")
+            ]
+        except service.DialogueError as error:
+            db.session.rollback()
+            flash(str(CASE_REFUSALS.get(error.code, _("The case could not be made."))), "error")
+            return redirect(back, 303)
+        else:
+            if made.access_code:
+                flash(
+                    _(
+                        "Case %(number)s registered. Give the citizen this access code: %(code)s",
+                        number=made.case_number,
+                        code=made.access_code,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Case %(number)s is linked.", number=made.case_number), "success")
+            return redirect(back, 303)
+    return render_template(
+        "admin/dialogues/case.html", form=form, registration=registration, back=back
+    )
 
 
 @bp.post("/lich-tiep/<int:dialogue_id>/ket-luan")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
 from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoStepForm
-from portal.domain.permissions import Permission
+from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
 from portal.public.views import safe_next
@@ -19,7 +19,7 @@ from portal.security import (
     require,
     today_local,
 )
-from portal.services import accounts
+from portal.services import accounts, dialogues
 
 
 def _login_limit() -> str:
@@ -144,22 +144,59 @@ def logout() -> ResponseReturnValue:
 @bp.get("/")
 @require(Permission.VIEW_DASHBOARD)
 def home() -> ResponseReturnValue:
+    from portal.services import deadlines as deadline_service
+
     board = None
+    today = today_local()
+    soon = current_app.config["DUE_SOON_WORKING_DAYS"]
+    calendar = deadline_service.load_calendar(db.session)
     if has_permission(Permission.VIEW_CASES):
         from datetime import timedelta
 
-        from portal.services import deadlines as deadline_service
         from portal.services import queue
 
-        today = today_local()
         board = queue.dashboard(
             db.session,
             today=today,
-            calendar=deadline_service.load_calendar(db.session),
-            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            calendar=calendar,
+            soon_working_days=soon,
             week_start=today - timedelta(days=today.weekday()),
         )
-    return render_template("admin/home.html", board=board)
+    follow_ups = None
+    scope = _follow_up_scope()
+    if scope != []:
+        follow_ups = dialogues.open_follow_ups(
+            db.session,
+            today=today,
+            horizon=calendar.add_working_days(today, soon),
+            division_ids=scope,
+        )
+    missing_months = (
+        dialogues.months_without_head(db.session, today=today, now=now_utc())
+        if has_permission(Permission.MANAGE_DIALOGUES)
+        else []
+    )
+    return render_template(
+        "admin/home.html",
+        board=board,
+        follow_ups=follow_ups,
+        missing_months=missing_months,
+        can_manage_dialogues=has_permission(Permission.MANAGE_DIALOGUES),
+    )
+
+
+def _follow_up_scope() -> list[int | None] | None:
+    """Whose session follow-ups the dashboard lists: every one for leaders; otherwise the
+    user's division's, and those without a division for the officials who organise sessions.
+    An empty list: none."""
+    if Role.LEADER in current_user.roles:
+        return None
+    scope: list[int | None] = []
+    if current_user.division_id is not None:
+        scope.append(current_user.division_id)
+    if has_permission(Permission.MANAGE_DIALOGUES):
+        scope.append(None)
+    return scope
 
 
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])

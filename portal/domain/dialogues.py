@@ -186,3 +186,98 @@ def order_registrations(positions: Sequence[tuple[int, str, int]]) -> list[int]:
     """Ids of (id, status, position) rows in list order: seated first, then the waiting list."""
     rank = {"confirmed": 0, "waiting": 1, "cancelled": 2}
     return [row[0] for row in sorted(positions, key=lambda r: (rank.get(r[1], 3), r[2], r[0]))]
+
+
+# After the session ------------------------------------------------------------------------
+
+CASE_KINDS: Final[tuple[str, ...]] = ("complaint", "denunciation", "petition", "reflection")
+REMINDED_STATUSES: Final = frozenset({"scheduled", "moved"})
+
+
+def reception_kind(kind: str, host_is_head: bool) -> str:
+    """The kind of reception in the citizen-reception register (Mẫu số 03) for a session.
+
+    A session the head hosts is the head's reception: unscheduled (đột xuất) for an
+    unscheduled session, periodic (định kỳ) otherwise; anyone else's is regular reception.
+    """
+    if not host_is_head:
+        return "regular"
+    return "unscheduled" if kind == "unscheduled" else "periodic"
+
+
+def case_kind_for(matter_kind: str | None) -> str:
+    """The case kind an official starts from; a question becomes a petition by default."""
+    return matter_kind if matter_kind in CASE_KINDS else "petition"
+
+
+@dataclass(frozen=True)
+class Arrangements:
+    """What registered people rely on: when, where and how a session takes place."""
+
+    starts_at: datetime
+    ends_at: datetime
+    mode: str
+    place: str | None
+    online_link: str | None
+    status: str
+
+
+ChangeNotice = Literal["cancelled", "changed"]
+
+
+def change_notice(before: Arrangements, after: Arrangements) -> ChangeNotice | None:
+    """Whether registered people must be told of a change an official made, and which."""
+    if after.status == "cancelled":
+        return "cancelled" if before.status != "cancelled" else None
+    moved = after.status == "moved" and before.status != "moved"
+    if moved or _where_and_when(before) != _where_and_when(after):
+        return "changed"
+    return None
+
+
+def _where_and_when(arrangements: Arrangements) -> tuple[object, ...]:
+    return (
+        arrangements.starts_at,
+        arrangements.ends_at,
+        arrangements.mode,
+        arrangements.place,
+        arrangements.online_link,
+    )
+
+
+def reminder_horizon(today: date) -> datetime:
+    """The day-before reminder goes to sessions starting before the end of tomorrow (Vietnam
+    time) and still to come, so a run missed the day before still reminds on the day."""
+    return local_to_utc(today + timedelta(days=2), time(0))
+
+
+FollowUpState = Literal["overdue", "due_soon", "later"]
+
+
+def follow_up_state(due_on: date, *, today: date, horizon: date) -> FollowUpState:
+    """Overdue after its due date; due soon up to ``horizon`` (N working days ahead)."""
+    if due_on < today:
+        return "overdue"
+    return "due_soon" if due_on <= horizon else "later"
+
+
+def remind_follow_up(last_reminded_on: date | None, today: date) -> bool:
+    """At most one reminder a day for each follow-up."""
+    return last_reminded_on is None or last_reminded_on < today
+
+
+def months_without_head(
+    months: Iterable[MonthCompliance], today: date, ahead: int = 3
+) -> list[tuple[int, int]]:
+    """The current and next months (``ahead`` in all) where no head-hosted session is planned."""
+    wanted = []
+    year, month = today.year, today.month
+    for _ in range(ahead):
+        wanted.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found = {(m.year, m.month): m for m in months}
+    return [
+        (year, month)
+        for year, month in wanted
+        if (year, month) in found and not found[(year, month)].compliant
+    ]

@@ -54,7 +54,6 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_SETTINGS,
             Permission.VIEW_AUDIT_LOG,
             Permission.MANAGE_API_TOKENS,
-            Permission.MANAGE_REPORTING,
         }
     ),
     Role.CLERK: frozenset(

@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from portal import dialogue_emails
 from portal.extensions import db, limiter
 from portal.models import Dialogue, Registration
 from portal.public import bp
@@ -100,6 +101,7 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
                 ),
                 now=now_utc(),
                 pepper=_pepper(),
+                confirmation_email=dialogue_emails.confirmation,
             )
         except service.DialogueError:
             db.session.rollback()
@@ -120,6 +122,7 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
         seats_left=service.seats_left(db.session, item),
         registration_open=_open(item),
         closed_message=closed_message,
+        divisions=service.division_names(db.session),
     )
 
 
@@ -145,7 +148,11 @@ def dialogue_cancel() -> ResponseReturnValue:
     if request.method == "POST" and form.validate():
         try:
             registration = service.cancel(
-                db.session, form.code.data, pepper=_pepper(), now=now_utc()
+                db.session,
+                form.code.data,
+                pepper=_pepper(),
+                now=now_utc(),
+                promotion_email=dialogue_emails.promotion,
             )
         except service.DialogueError as error:
             db.session.rollback()

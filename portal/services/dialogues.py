@@ -14,15 +14,23 @@ from datetime import date, datetime, time
 
 from icalendar import Calendar, Event
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import notifications
 from portal.domain import dialogues as rules
 from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
-from portal.models import Dialogue, FollowUp, Registration
-from portal.services import ServiceError
+from portal.domain.deadlines import Rule
+from portal.models import Case, Dialogue, Division, FollowUp, Registration
+from portal.services import ServiceError, reception, submissions
 from portal.services.audit import record
+
+# Renders one e-mail (subject, body) for a citizen; the service queues it with its change.
+PromotionEmail = Callable[[Registration], tuple[str, str]]
+ConfirmationEmail = Callable[[Registration, "RegistrationReceipt"], tuple[str, str]]
+ChangeEmail = Callable[[Dialogue, Registration, rules.ChangeNotice], tuple[str, str]]
+ReminderEmail = Callable[[Dialogue, Registration], tuple[str, str]]
 
 
 class DialogueError(ServiceError):
@@ -83,6 +91,17 @@ def _check(data: DialogueData) -> None:
         raise DialogueError("window_reversed")
 
 
+def _arrangements(source: Dialogue | DialogueData) -> rules.Arrangements:
+    return rules.Arrangements(
+        starts_at=source.starts_at,
+        ends_at=source.ends_at,
+        mode=source.mode,
+        place=source.place,
+        online_link=source.online_link,
+        status=source.status,
+    )
+
+
 def save_dialogue(
     session: Session,
     data: DialogueData,
@@ -90,10 +109,23 @@ def save_dialogue(
     now: datetime,
     actor_id: int | None,
     dialogue: Dialogue | None = None,
+    change_email: ChangeEmail | None = None,
+    promotion_email: PromotionEmail | None = None,
 ) -> Dialogue:
-    """Create a session, or change one; commit."""
+    """Create a session, or change one; commit.
+
+    When an official moves, changes or cancels a session not yet over, everyone still
+    registered who gave an e-mail is told (``change_email``); people promoted from the
+    waiting list by a larger capacity are told too (``promotion_email``).
+    """
     _check(data)
     created = dialogue is None
+    # Correcting the record of a session that is over tells nobody anything.
+    notice = (
+        rules.change_notice(_arrangements(dialogue), _arrangements(data))
+        if dialogue is not None and dialogue.ends_at > now
+        else None
+    )
     target = dialogue or Dialogue(created_at=now)
     for name, value in vars(data).items():
         setattr(target, name, value)
@@ -101,7 +133,14 @@ def save_dialogue(
         session.add(target)
     session.flush()
     if not created:
-        _promote(session, target)
+        _queue_promotions(session, _promote(session, target), promotion_email, now=now)
+    if notice and change_email:
+        for registration in _active(session, target.id):
+            if registration.email:
+                subject, body = change_email(target, registration, notice)
+                notifications.queue(
+                    session, recipient=registration.email, subject=subject, body=body, now=now
+                )
     record(
         session,
         actor_id=actor_id,
@@ -191,6 +230,16 @@ def compliance(session: Session, year: int, *, now: datetime) -> list[rules.Mont
     return rules.compliance(year, facts, now)
 
 
+def months_without_head(
+    session: Session, *, today: date, now: datetime, ahead: int = 3
+) -> list[tuple[int, int]]:
+    """(year, month) of this month and the next ones with no head-hosted session planned."""
+    months = compliance(session, today.year, now=now)
+    if today.month + ahead > 13:
+        months += compliance(session, today.year + 1, now=now)
+    return rules.months_without_head(months, today, ahead)
+
+
 def confirmed_count(session: Session, dialogue_id: int) -> int:
     return (
         session.scalar(
@@ -250,10 +299,12 @@ def register(
     now: datetime,
     pepper: bytes,
     rng: secrets.SystemRandom | None = None,
+    confirmation_email: ConfirmationEmail | None = None,
 ) -> RegistrationReceipt:
     """Register a citizen: a seat if one is free, else the waiting list; commit.
 
-    Only the keyed hash of the registration code is stored; the code is in the receipt.
+    Only the keyed hash of the registration code is stored; the code is in the receipt and,
+    when the citizen gave an e-mail, in the confirmation queued with the registration.
     """
     if not data.phone and not data.email:
         raise DialogueError("no_contact")
@@ -288,14 +339,20 @@ def register(
     session.add(registration)
     session.flush()
     waiting_place = _waiting_place(session, registration) if status == "waiting" else None
-    session.commit()
-    return RegistrationReceipt(
+    receipt = RegistrationReceipt(
         registration_id=registration.id,
         dialogue_id=dialogue.id,
         code=code,
         status=status,
         waiting_place=waiting_place,
     )
+    if confirmation_email and registration.email:
+        subject, body = confirmation_email(registration, receipt)
+        notifications.queue(
+            session, recipient=registration.email, subject=subject, body=body, now=now
+        )
+    session.commit()
+    return receipt
 
 
 def _waiting_place(session: Session, registration: Registration) -> int:
@@ -346,7 +403,7 @@ def cancel(
     *,
     pepper: bytes,
     now: datetime,
-    promotion_email: Callable[[Registration], tuple[str, str]] | None = None,
+    promotion_email: PromotionEmail | None = None,
 ) -> Registration:
     """Cancel the registration with this code and give its seat to the waiting list; commit.
 
@@ -361,14 +418,39 @@ def cancel(
         raise DialogueError("started")
     registration.status = "cancelled"
     session.flush()
-    for promoted in _promote(session, dialogue):
-        if promotion_email and promoted.email:
-            subject, body = promotion_email(promoted)
-            notifications.queue(
-                session, recipient=promoted.email, subject=subject, body=body, now=now
-            )
+    _queue_promotions(session, _promote(session, dialogue), promotion_email, now=now)
     session.commit()
     return registration
+
+
+def _queue_promotions(
+    session: Session,
+    promoted: list[Registration],
+    promotion_email: PromotionEmail | None,
+    *,
+    now: datetime,
+) -> None:
+    for registration in promoted:
+        if promotion_email and registration.email:
+            subject, body = promotion_email(registration)
+            notifications.queue(
+                session, recipient=registration.email, subject=subject, body=body, now=now
+            )
+
+
+def _active(session: Session, dialogue_id: int) -> list[Registration]:
+    """Registrations not cancelled: seated people and the waiting list."""
+    return list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.dialogue_id == dialogue_id, Registration.status != "cancelled")
+            .order_by(Registration.position)
+        )
+    )
+
+
+def division_names(session: Session) -> dict[int, str]:
+    return {d.id: d.name for d in session.scalars(select(Division))}
 
 
 def registrations(session: Session, dialogue_id: int) -> list[Registration]:
@@ -403,6 +485,300 @@ def check_in(
         attendance=attendance,
     )
     session.commit()
+
+
+@dataclass(frozen=True)
+class WalkInData:
+    name: str
+    matter: str
+    matter_kind: str
+    phone: str | None = None
+
+
+def add_walk_in(
+    session: Session,
+    dialogue: Dialogue,
+    data: WalkInData,
+    *,
+    today: date,
+    now: datetime,
+    pepper: bytes,
+    actor_id: int | None,
+    rng: secrets.SystemRandom | None = None,
+) -> Registration:
+    """Record a citizen who came on the day without registering: attended, consent taken by
+    the official (now); commit. Walk-ins have no code to cancel with: a random one is hashed
+    only to keep every row's code unique."""
+    if dialogue.status == "cancelled":
+        raise DialogueError("cancelled")
+    if today < rules.local_day(dialogue.starts_at):
+        raise DialogueError("not_yet")
+    if data.matter_kind not in rules.MATTER_KINDS:
+        raise DialogueError("bad_choice")
+    positions = session.scalars(
+        select(Registration.position).where(Registration.dialogue_id == dialogue.id)
+    )
+    code = tracking.generate_access_code(rng or secrets.SystemRandom())
+    registration = Registration(
+        dialogue_id=dialogue.id,
+        code_hash=_code_hash(code, pepper),
+        name=data.name,
+        phone=data.phone,
+        matter=data.matter,
+        matter_kind=data.matter_kind,
+        consent_at=now,
+        status="confirmed",
+        position=rules.next_position(positions),
+        attendance="attended",
+        walk_in=True,
+        created_at=now,
+    )
+    session.add(registration)
+    session.flush()
+    record(
+        session,
+        actor_id=actor_id,
+        action="dialogue.walk_in",
+        now=now,
+        target_type="registration",
+        target_id=registration.id,
+    )
+    session.commit()
+    return registration
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """What the official confirms before a registration becomes a case."""
+
+    kind: str
+    subject: str
+    content: str
+    reception_kind: str
+    address: str | None = None
+    citizen_id_number: str | None = None
+    signed_letter: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFromRegistration:
+    case_id: int
+    case_number: str
+    access_code: str | None
+
+
+def idempotency_key(registration: Registration) -> str:
+    """One registration gives at most one case: the submissions service refuses a second
+    case with the same key, even from two requests at once."""
+    return f"dialogue-registration-{registration.id}"
+
+
+def draft_for(registration: Registration) -> CaseDraft:
+    """The form's starting point: the citizen's matter and question, the session's kind."""
+    dialogue = registration.dialogue
+    content = registration.matter
+    if registration.question:
+        content = f"{content}\n\n{registration.question}"
+    return CaseDraft(
+        kind=rules.case_kind_for(registration.matter_kind),
+        subject=registration.matter.splitlines()[0][:200] if registration.matter else "",
+        content=content,
+        reception_kind=rules.reception_kind(dialogue.kind, dialogue.host_is_head),
+    )
+
+
+def raise_case(
+    session: Session,
+    registration: Registration,
+    draft: CaseDraft,
+    *,
+    now: datetime,
+    settings: submissions.Settings,
+    rules_table: dict[str, Rule],
+    calendar: WorkingCalendar,
+    officer_id: int,
+) -> CaseFromRegistration:
+    """Turn what a citizen raised at a session into a case received in person on the
+    session's day, with its line in the citizen-reception register; commit.
+
+    Goes through the submissions service, so a denunciation's identity is sealed exactly as
+    for any other channel. Refuses a registration that already has its case
+    (``already_case``), a cancelled one, one who did not attend, and a session still to come.
+    """
+    if registration.case_id is not None:
+        raise DialogueError("already_case")
+    if registration.status == "cancelled":
+        raise DialogueError("cancelled")
+    if registration.attendance != "attended":
+        raise DialogueError("not_attended")
+    if draft.kind not in rules.CASE_KINDS:
+        raise DialogueError("bad_choice")
+    dialogue = registration.dialogue
+    visited_on = rules.local_day(dialogue.starts_at)
+    if visited_on > rules.local_day(now):
+        raise DialogueError("not_yet")
+    submission = submissions.Submission(
+        kind=draft.kind,
+        subject=draft.subject,
+        content=draft.content,
+        idempotency_key=idempotency_key(registration),
+        consent_version="in_person",
+        name=registration.name,
+        address=draft.address,
+        phone=registration.phone,
+        email=registration.email,
+        citizen_id_number=draft.citizen_id_number,
+        channel="in_person",
+        received_on=visited_on,
+        signed_letter=draft.signed_letter,
+    )
+    try:
+        receipt = submissions.submit(
+            session,
+            submission,
+            now=now,
+            settings=settings,
+            rules=rules_table,
+            calendar=calendar,
+            actor_id=officer_id,
+        )
+    except (submissions.DuplicateSubmission, IntegrityError):
+        # Another request made this registration's case (on PostgreSQL, at the same moment:
+        # the unique key refused this one): refused once it linked it; if it stopped
+        # before, the link and the register line are made here.
+        session.rollback()
+        case = submissions.find_duplicate(session, submission.idempotency_key)
+        if case is None:
+            raise
+        if not _link(session, registration.id, case.id, draft, officer_id, now, visited_on):
+            raise DialogueError("already_case") from None
+        return CaseFromRegistration(case.id, case.number, None)
+    _link(session, registration.id, receipt.case_id, draft, officer_id, now, visited_on)
+    return CaseFromRegistration(receipt.case_id, receipt.case_number, receipt.access_code)
+
+
+def _link(
+    session: Session,
+    registration_id: int,
+    case_id: int,
+    draft: CaseDraft,
+    officer_id: int,
+    now: datetime,
+    visited_on: date,
+) -> bool:
+    """Link the case and record its line in the register, in one transaction holding the
+    registration's row; False, changing nothing, when another request linked it first."""
+    registration = session.scalar(
+        select(Registration)
+        .where(Registration.id == registration_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if registration is None or registration.case_id is not None:
+        session.rollback()
+        return False
+    _attach(session, registration, case_id)
+    record(
+        session,
+        actor_id=officer_id,
+        action="dialogue.case_raised",
+        now=now,
+        target_type="registration",
+        target_id=registration.id,
+        case_id=case_id,
+    )
+    reception.record_visit(  # commits the link and the line together
+        session,
+        case_id=case_id,
+        visited_on=visited_on,
+        reception_kind=draft.reception_kind,
+        officer_id=officer_id,
+        previously_resolved_by=None,
+        note=draft.note,
+        now=now,
+    )
+    return True
+
+
+def _attach(session: Session, registration: Registration, case_id: int) -> None:
+    """Link the registration to its case. For a confidential case (a denunciation) the
+    registration keeps no clear copy of the identity or the matter the case holds sealed:
+    it shows the case's pseudonym instead."""
+    registration.case_id = case_id
+    case = session.get(Case, case_id)
+    if case is not None and case.confidential:
+        registration.name = case.pseudonym or case.number
+        registration.phone = registration.email = registration.question = None
+        registration.matter = case.number
+
+
+def queue_day_before_reminders(
+    session: Session, *, today: date, now: datetime, render: ReminderEmail
+) -> int:
+    """Remind each seated citizen with an e-mail of a session starting by the end of
+    tomorrow, once (``reminder_sent_at``); commit; return how many were queued."""
+    rows = session.execute(
+        select(Registration, Dialogue)
+        .join(Dialogue, Registration.dialogue_id == Dialogue.id)
+        .where(
+            Dialogue.starts_at > now,
+            Dialogue.starts_at < rules.reminder_horizon(today),
+            Dialogue.status.in_(rules.REMINDED_STATUSES),
+            Registration.status == "confirmed",
+            Registration.email.is_not(None),
+            Registration.reminder_sent_at.is_(None),
+        )
+        .order_by(Dialogue.starts_at, Registration.position)
+    ).all()
+    for registration, dialogue in rows:
+        subject, body = render(dialogue, registration)
+        notifications.queue(
+            session, recipient=registration.email or "", subject=subject, body=body, now=now
+        )
+        registration.reminder_sent_at = now
+    session.commit()
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    follow_up: FollowUp
+    dialogue: Dialogue
+    state: rules.FollowUpState
+
+
+def open_follow_ups(
+    session: Session,
+    *,
+    today: date,
+    horizon: date,
+    division_ids: Iterable[int | None] | None = None,
+) -> list[FollowUpItem]:
+    """Open follow-ups due by ``horizon`` or overdue, soonest first; only those of the given
+    divisions (``None`` in the list: those without a division) unless ``division_ids`` is
+    None (every division)."""
+    query = (
+        select(FollowUp, Dialogue)
+        .join(Dialogue, FollowUp.dialogue_id == Dialogue.id)
+        .where(FollowUp.status == "open", FollowUp.due_on <= horizon)
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    if division_ids is not None:
+        wanted = list(division_ids)
+        ids = [i for i in wanted if i is not None]
+        condition = FollowUp.division_id.in_(ids)
+        if None in wanted:
+            condition = condition | FollowUp.division_id.is_(None)
+        query = query.where(condition)
+    return [
+        FollowUpItem(
+            follow_up,
+            dialogue,
+            rules.follow_up_state(follow_up.due_on, today=today, horizon=horizon),
+        )
+        for follow_up, dialogue in session.execute(query).all()
+    ]
 
 
 def save_conclusions(

@@ -119,3 +119,65 @@ def test_session_times_are_stored_in_utc() -> None:
 def test_registration_list_order() -> None:
     rows = [(1, "cancelled", 1), (2, "waiting", 4), (3, "confirmed", 2), (4, "waiting", 3)]
     assert rules.order_registrations(rows) == [3, 4, 2, 1]
+
+
+def test_reception_kind_in_the_register() -> None:
+    assert rules.reception_kind("periodic", True) == "periodic"
+    assert rules.reception_kind("dialogue", True) == "periodic"
+    assert rules.reception_kind("unscheduled", True) == "unscheduled"
+    assert rules.reception_kind("periodic", False) == "regular"
+    assert rules.case_kind_for("denunciation") == "denunciation"
+    assert rules.case_kind_for("question") == "petition"
+    assert rules.case_kind_for(None) == "petition"
+
+
+def _arrangements(**changes: object) -> rules.Arrangements:
+    values: dict = {
+        "starts_at": datetime(2026, 7, 15, 0, 30, tzinfo=UTC),
+        "ends_at": datetime(2026, 7, 15, 4, 0, tzinfo=UTC),
+        "mode": "both",
+        "place": "Hội trường Sở",
+        "online_link": "https://meet.example.vn/a",
+        "status": "scheduled",
+    }
+    values.update(changes)
+    return rules.Arrangements(**values)
+
+
+def test_change_notice_only_for_what_registered_people_rely_on() -> None:
+    before = _arrangements()
+    assert rules.change_notice(before, _arrangements()) is None
+    assert rules.change_notice(before, _arrangements(status="held")) is None
+    assert rules.change_notice(before, _arrangements(status="cancelled")) == "cancelled"
+    assert (
+        rules.change_notice(_arrangements(status="cancelled"), _arrangements(status="cancelled"))
+        is None
+    )
+    assert rules.change_notice(before, _arrangements(status="moved")) == "changed"
+    assert rules.change_notice(before, _arrangements(place="Phòng họp 2")) == "changed"
+    assert rules.change_notice(before, _arrangements(online_link="https://x.vn")) == "changed"
+    later = datetime(2026, 7, 16, 0, 30, tzinfo=UTC)
+    assert rules.change_notice(before, _arrangements(starts_at=later)) == "changed"
+
+
+def test_reminder_horizon_is_the_end_of_tomorrow_in_vietnam() -> None:
+    # 00:00 on 17 July in Vietnam is 17:00 UTC on 16 July.
+    assert rules.reminder_horizon(date(2026, 7, 15)) == datetime(2026, 7, 16, 17, 0, tzinfo=UTC)
+
+
+def test_follow_up_state_and_one_reminder_a_day() -> None:
+    today, horizon = date(2026, 11, 23), date(2026, 11, 26)
+    assert rules.follow_up_state(date(2026, 11, 20), today=today, horizon=horizon) == "overdue"
+    assert rules.follow_up_state(today, today=today, horizon=horizon) == "due_soon"
+    assert rules.follow_up_state(horizon, today=today, horizon=horizon) == "due_soon"
+    assert rules.follow_up_state(date(2026, 11, 27), today=today, horizon=horizon) == "later"
+    assert rules.remind_follow_up(None, today)
+    assert rules.remind_follow_up(date(2026, 11, 22), today)
+    assert not rules.remind_follow_up(today, today)
+
+
+def test_months_without_head_looks_at_this_month_and_the_next_two() -> None:
+    sessions = [_facts(1, date(2026, 12, 15), status="scheduled")]
+    months = rules.compliance(2026, sessions, NOW) + rules.compliance(2027, sessions, NOW)
+    assert rules.months_without_head(months, date(2026, 11, 20)) == [(2026, 11), (2027, 1)]
+    assert rules.months_without_head(months, date(2026, 12, 1), ahead=1) == []

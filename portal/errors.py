@@ -49,12 +49,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.blueprint == "api"
 
 
-def render_error(code: int, message: str | None = None) -> tuple[Response | str, int]:
+def render_error(
+    code: int, message: str | None = None, *, fields: dict[str, list[str]] | None = None
+) -> tuple[Response | str, int]:
+    """The error page, or under /api/ the JSON error body: {"error": {code, title, detail}},
+    with `fields` (the problems of each field) when a request did not validate."""
     titles = _titles()
     title = titles.get(code, titles[500])
     explanation = message or _explanations().get(code, "")
     if _wants_json():
-        return jsonify(error={"code": code, "title": title, "detail": explanation}), code
+        error: dict[str, object] = {"code": code, "title": title, "detail": explanation}
+        if fields:
+            error["fields"] = fields
+        return jsonify(error=error), code
     return render_template(
         "errors/error.html", code=code, title=title, explanation=explanation
     ), code

@@ -16,11 +16,13 @@ from portal.admin.labels import (
     ANSWER_OUTCOMES,
     action_label,
     answer_template,
+    channel_label,
     ground_label,
     kind_labels,
     refusal_message,
     status_labels,
 )
+from portal.admin.statistics_forms import CaseListFilters
 from portal.domain import workflow
 from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
@@ -42,6 +44,29 @@ PAGE_SIZE = 50
 @bp.get("/don/")
 @require(Permission.VIEW_CASES)
 def cases() -> ResponseReturnValue:
+    form, extra, filters = _queue_filters()
+    after = request.args.get("sau") or None
+    result = queue_service.search(
+        db.session,
+        filters,
+        today=today_local(),
+        calendar=deadline_service.load_calendar(db.session),
+        soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+        after=after,
+        per_page=PAGE_SIZE,
+    )
+    return render_template(
+        "admin/cases.html",
+        form=form,
+        result=result,
+        after=after,
+        narrowed=filters.narrowed or bool(filters.division_id),
+        extra_args=_extra_args(extra),
+    )
+
+
+def _queue_filters() -> tuple[QueueForm, CaseListFilters, queue_service.Filters]:
+    """The queue's own filters and those a statistics figure adds (kept as hidden fields)."""
     form = QueueForm(request.args)
     form.kind.choices = [SelectChoice("", _("All kinds"))] + [
         SelectChoice(k, label) for k, label in kind_labels().items()
@@ -55,24 +80,115 @@ def cases() -> ResponseReturnValue:
         SelectChoice("due_soon", _("Due soon")),
         SelectChoice("open", _("Open")),
     ]
-    after = request.args.get("sau") or None
+    extra = CaseListFilters(request.args)
+    if not extra.validate():
+        abort(400)
     filters = queue_service.Filters(
         text=form.q.data or "",
         kind=form.kind.data or None,
         status=form.status.data or None,
         due=form.due.data or None,
         assignee_id=current_user.id if form.mine.data else None,
+        division_id=extra.division.data or None,
+        received_from=extra.received_from.day,
+        received_to=extra.received_to.day,
+        channel=extra.channel.data or None,
+        field=extra.field.data or None,
+        statuses=tuple(extra.statuses.data or ()),
+        competence=extra.competence.data or None,
+        open_on=extra.open_on.day,
+        answered_from=extra.answered_from.day,
+        answered_to=extra.answered_to.day,
+        met_from=extra.met_from.day,
+        met_to=extra.met_to.day,
+        met=extra.met.data or None,
+        rule_id=extra.rule.data or None,
+        rating=extra.rating.data,
     )
-    result = queue_service.search(
+    return form, extra, filters
+
+
+def _extra_args(extra: CaseListFilters) -> list[tuple[str, str]]:
+    """The statistics filters in force, as (name, value) pairs for hidden fields and links."""
+    pairs = []
+    for name in extra.data:
+        for value in request.args.getlist(name):
+            if value:
+                pairs.append((name, value))
+    return pairs
+
+
+EXPORT_LIMIT = 100_000
+
+
+@bp.get("/don.xlsx")
+@require(Permission.VIEW_CASES)
+def cases_xlsx() -> ResponseReturnValue:
+    """The list as filtered, every page of it (up to EXPORT_LIMIT rows). A confidential case
+    shows its pseudonym only: the export never carries a denouncer's identity."""
+    from portal import exports
+
+    _form, _extra, filters = _queue_filters()
+    rows = queue_service.all_matching(
         db.session,
         filters,
         today=today_local(),
         calendar=deadline_service.load_calendar(db.session),
         soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
-        after=after,
-        per_page=PAGE_SIZE,
+        limit=EXPORT_LIMIT,
     )
-    return render_template("admin/cases.html", form=form, result=result, after=after)
+    kinds, statuses = kind_labels(), status_labels()
+    divisions = {d.id: d.name for d in db.session.scalars(select(Division))}
+    body = exports.workbook_bytes(
+        _("Cases"),
+        [
+            _("Number"),
+            _("Received"),
+            _("Kind"),
+            _("Channel"),
+            _("Field"),
+            _("Subject"),
+            _("From"),
+            _("Division"),
+            _("Status"),
+            _("Next deadline"),
+            _("Answered"),
+            _("Rating"),
+        ],
+        (
+            [
+                case.number,
+                case.received_on,
+                kinds.get(case.kind, case.kind),
+                channel_label(case.channel),
+                case.field or "",
+                case.subject,
+                case.pseudonym if case.confidential else (case.submitter_name or ""),
+                divisions.get(case.division_id or 0, ""),
+                statuses.get(case.status, case.status),
+                case.next_due_on,
+                case.answered_on,
+                case.satisfaction_rating,
+            ]
+            for case in rows
+        ),
+        subtitle=_("%(n)d cases", n=len(rows)),
+    )
+    record(
+        db.session,
+        actor_id=current_user.id,
+        action="cases.export",
+        now=now_utc(),
+        target_type="case",
+        target_id=None,
+        rows=len(rows),
+    )
+    db.session.commit()
+    return current_app.response_class(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=don-{today_local():%Y%m%d}.xlsx"},
+    )
 
 
 @bp.get("/don/<int:case_id>")

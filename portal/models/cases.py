@@ -32,6 +32,27 @@ class Case(db.Model):
         Index("ix_cases_next_due", "next_due_on"),
         Index("ix_cases_received_on", "received_on"),
         Index("ix_cases_next_due_assignee", "next_due_on", "assignee_id", "division_id"),
+        # Statistics (services/statistics.py): covering indexes, see migration 0014.
+        Index(
+            "ix_cases_statistics",
+            "kind",
+            "channel",
+            "status",
+            "field",
+            "satisfaction_rating",
+            "outcome_ground",
+            "received_on",
+            "division_id",
+        ),
+        Index(
+            "ix_cases_received_figures",
+            "received_on",
+            "status",
+            "next_due_on",
+            "satisfaction_rating",
+            "division_id",
+        ),
+        Index("ix_cases_answered", "answered_on", "received_on", "division_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,7 +144,10 @@ class Deadline(db.Model):
     """One legal clock of a case. Its inputs are kept so it can be recomputed."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_open_due", "met_on", "due_on"),)
+    __table_args__ = (
+        Index("ix_deadlines_open_due", "met_on", "due_on"),
+        Index("ix_deadlines_met", "met_on", "stopped_reason", "due_on", "rule_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(

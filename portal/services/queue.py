@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar
@@ -23,6 +23,38 @@ class Filters:
     assignee_id: int | None = None
     division_id: int | None = None
     unassigned: bool = False
+    # What a statistics figure puts on the list (see services/statistics.py for the meaning).
+    received_from: date | None = None
+    received_to: date | None = None
+    channel: str | None = None
+    field: str | None = None  # "-" for cases without a field
+    statuses: tuple[str, ...] = ()
+    competence: str | None = None  # within | outside
+    open_on: date | None = None  # carried over into a period starting that day
+    answered_from: date | None = None
+    answered_to: date | None = None
+    met_from: date | None = None  # with met_to: a deadline met (not stopped) in those days
+    met_to: date | None = None
+    met: str | None = None  # any | on_time | late
+    rule_id: str | None = None
+    rating: int | None = None  # 1-5, or 0 for any rating given
+
+    @property
+    def narrowed(self) -> bool:
+        """True when a statistics filter is set: then the list is not the working queue."""
+        return bool(
+            self.received_from
+            or self.received_to
+            or self.channel
+            or self.field
+            or self.statuses
+            or self.competence
+            or self.open_on
+            or self.answered_from
+            or self.answered_to
+            or (self.met_from and self.met_to)
+            or self.rating is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -55,14 +87,53 @@ def _filtered(session: Session, filters: Filters, today: date, soon: date) -> Se
         query = query.where(Case.division_id == filters.division_id)
     if filters.unassigned:
         query = query.where(Case.assignee_id.is_(None))
+    query = query.where(*_statistics_conditions(filters))
     if filters.due == "overdue":
         query = query.where(Case.next_due_on < today)
     elif filters.due == "due_soon":
         query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
-    elif filters.due == "open" or (not filters.status and not filters.unassigned):
+    elif filters.due == "open" or (
+        not filters.status and not filters.unassigned and not filters.narrowed
+    ):
         # The working queue: cases with a running clock, nearest deadline first.
         query = query.where(Case.next_due_on.is_not(None))
     return query
+
+
+def _statistics_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    from portal.services import statistics
+
+    conditions = statistics.received_between(filters.received_from, filters.received_to)
+    if filters.channel:
+        conditions.append(Case.channel == filters.channel)
+    if filters.field == "-":
+        conditions.append(Case.field.is_(None))
+    elif filters.field:
+        conditions.append(Case.field == filters.field)
+    if filters.statuses:
+        conditions.append(Case.status.in_(filters.statuses))
+    if filters.competence == "outside":
+        conditions.append(statistics.outside_competence())
+    elif filters.competence == "within":
+        conditions.append(statistics.within_competence())
+    if filters.open_on:
+        conditions.append(statistics.open_on(filters.open_on))
+    if filters.answered_from:
+        conditions.append(Case.answered_on >= filters.answered_from)
+    if filters.answered_to:
+        conditions.append(Case.answered_on <= filters.answered_to)
+    if filters.met_from and filters.met_to:
+        on_time = {"on_time": True, "late": False}.get(filters.met or "")
+        conditions.append(
+            statistics.deadline_met_between(
+                filters.met_from, filters.met_to, on_time=on_time, rule_id=filters.rule_id
+            )
+        )
+    if filters.rating == 0:
+        conditions.append(Case.satisfaction_rating.is_not(None))
+    elif filters.rating:
+        conditions.append(Case.satisfaction_rating == filters.rating)
+    return conditions
 
 
 def _parse_cursor(after: str | None) -> tuple[date, int] | None:
@@ -78,7 +149,9 @@ def _parse_cursor(after: str | None) -> tuple[date, int] | None:
 
 
 def _working_queue(filters: Filters) -> bool:
-    return filters.due in ("open", "overdue", "due_soon") or not filters.status
+    if filters.due in ("open", "overdue", "due_soon"):
+        return True
+    return not filters.status and not filters.narrowed
 
 
 def search(
@@ -213,3 +286,22 @@ def similar_cases(session: Session, case: Case, *, limit: int = 5) -> list[Case]
             .limit(limit)
         )
     )
+
+
+def all_matching(
+    session: Session,
+    filters: Filters,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    soon_working_days: int,
+    limit: int,
+) -> list[Case]:
+    """Every case the list shows (for an export), in the list's order, at most `limit`."""
+    soon = calendar.add_working_days(today, soon_working_days)
+    query = _filtered(session, filters, today, soon)
+    if _working_queue(filters):
+        query = query.order_by(Case.next_due_on, Case.id)
+    else:
+        query = query.order_by(Case.received_on.desc(), Case.id.desc())
+    return list(session.scalars(query.limit(limit)))

@@ -1,0 +1,263 @@
+"""Benchmark: the statistics of a year of 1,000,000 cases, on SQLite and PostgreSQL.
+
+Seeds one year (2026) of `--cases` cases with full histories in aggregate form (answers,
+ratings, met and stopped deadlines, the events that end a case, divisions, fields) plus a
+tenth as many in 2025 to be carried over, then times, server side, the median of repeated
+runs of: the year's figures for all divisions and for one division, a month's figures, the
+public headlines, and the admin statistics page itself (rendered by the app for a leader).
+
+    .venv/bin/python benchmarks/statistics_scale.py [--cases 1000000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics as stats
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select, text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Case, CaseEvent, Deadline, Division
+from portal.services import statistics
+
+TODAY = date(2026, 11, 27)
+STATUSES = (
+    "received",
+    "accepted",
+    "in_progress",
+    "resolved",
+    "closed",
+    "closed",
+    "resolved",
+    "guided",
+    "forwarded",
+    "filed",
+    "not_accepted",
+    "withdrawn",
+)
+ENDED = {"guided", "forwarded", "filed", "not_accepted", "withdrawn"}
+FIELDS = ("telecom", "press", "post", "it", None)
+RULES = {
+    "complaint": "complaint.resolve",
+    "denunciation": "denunciation.resolve",
+    "petition": "letter.process",
+    "reflection": "letter.process",
+}
+
+
+def timed(action: Callable[[], object], repeat: int = 5) -> float:
+    action()  # warm
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - began)
+    return stats.median(samples) * 1000
+
+
+def seed(cases: int, *, batch: int = 20_000) -> None:
+    rng = random.Random(2026)  # nosec B311
+    divisions = []
+    for number in range(5):
+        division = Division(code=f"B{number}", name=f"Phòng {number}")
+        db.session.add(division)
+        divisions.append(division)
+    db.session.commit()
+    division_ids = [d.id for d in divisions]
+    now = datetime.now(UTC)
+    plan = [(2026, cases), (2025, cases // 10)]
+    case_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
+    for year, count in plan:
+        first = date(year, 1, 1)
+        span = (TODAY - first).days if year == TODAY.year else 365
+        made = 0
+        while made < count:
+            size = min(batch, count - made)
+            case_rows, deadline_rows, event_rows = [], [], []
+            for offset in range(size):
+                received = first + timedelta(days=rng.randrange(span))
+                age = (TODAY - received).days
+                status = rng.choice(STATUSES if age < 90 else STATUSES[3:])
+                kind = rng.choice(tuple(RULES))
+                answered = None
+                met = None
+                if status in ("resolved", "closed"):
+                    answered = min(received + timedelta(days=rng.randrange(1, 60)), TODAY)
+                    met = answered
+                elif status in ENDED:
+                    met = min(received + timedelta(days=rng.randrange(1, 15)), TODAY)
+                due = received + timedelta(days=rng.choice((14, 30, 42)))
+                open_ = status in ("received", "accepted", "in_progress")
+                case_rows.append(
+                    {
+                        "id": case_id,
+                        "year": year,
+                        "sequence": made + offset + 1,
+                        "kind": kind,
+                        "channel": rng.choice(("web", "post", "in_person", "forwarded")),
+                        "received_on": received,
+                        "submitted_at": now,
+                        "subject": "Phản ánh",
+                        "content": "Nội dung",
+                        "status": status,
+                        "field": rng.choice(FIELDS),
+                        "division_id": rng.choice(division_ids),
+                        "answered_on": answered,
+                        "satisfaction_rating": (
+                            rng.randint(1, 5) if not open_ and rng.random() < 0.3 else None
+                        ),
+                        "outcome_ground": "outside_competence"
+                        if status == "not_accepted" and rng.random() < 0.5
+                        else None,
+                        "confidential": kind == "denunciation",
+                        "search_text": "",
+                        "next_due_on": due if open_ else None,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                deadline_rows.append(
+                    {
+                        "case_id": case_id,
+                        "rule_id": RULES[kind],
+                        "legal_basis": "-",
+                        "started_on": received,
+                        "due_on": due,
+                        "met_on": met,
+                        "stopped_reason": status if status in ENDED else None,
+                        "created_at": now,
+                    }
+                )
+                if status in ENDED:
+                    event_rows.append(
+                        {
+                            "case_id": case_id,
+                            "at": datetime.combine(met, datetime.min.time(), tzinfo=UTC),
+                            "action": "x",
+                            "from_status": "received",
+                            "to_status": status,
+                            "visible_to_citizen": False,
+                        }
+                    )
+                case_id += 1
+            db.session.execute(insert(Case), case_rows)
+            db.session.execute(insert(Deadline), deadline_rows)
+            if event_rows:
+                db.session.execute(insert(CaseEvent), event_rows)
+            db.session.commit()
+            made += size
+
+
+def run(url: str, cases: int, *, with_page: bool = True) -> dict[str, object]:
+    app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+        from sqlalchemy import MetaData
+
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "sqlite":
+                connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
+            existing = MetaData()
+            existing.reflect(bind=connection)
+            existing.drop_all(bind=connection)
+        upgrade()
+        began = time.perf_counter()
+        seed(cases)
+        seeded = time.perf_counter() - began
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        else:
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        division_id = db.session.scalar(select(func.min(Division.id)))
+
+        def figures(start: date, end: date, division: int | None) -> Callable[[], object]:
+            return lambda: statistics.compute(
+                db.session, start=start, end=end, division_id=division, today=TODAY
+            )
+
+        result: dict[str, object] = {
+            "seed_s": seeded,
+            "year_ms": timed(figures(date(2026, 1, 1), date(2026, 12, 31), None)),
+            "year_division_ms": timed(figures(date(2026, 1, 1), date(2026, 12, 31), division_id)),
+            "month_ms": timed(figures(date(2026, 3, 1), date(2026, 3, 31), None)),
+            "public_ms": timed(
+                lambda: statistics.public_headlines(db.session, year=2026, today=TODAY)
+            ),
+        }
+        if with_page:
+            result["page_ms"] = timed(_page(app))
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def _page(app) -> Callable[[], object]:  # type: ignore[no-untyped-def]
+    """The admin statistics page for the year, as a leader sees it (all divisions)."""
+    import re
+
+    from portal.models import User, UserRole
+    from portal.services.accounts import hash_password
+
+    password = "a benchmark password, long enough"  # noqa: S105  (a throwaway database)
+    user = User(
+        email="bench@example.gov.vn",
+        name="Bench",
+        password_hash=hash_password(password),
+        password_changed_at=datetime.now(UTC),
+        must_change_password=False,
+    )
+    user.role_rows = [UserRole(role="leader")]
+    db.session.add(user)
+    db.session.commit()
+    client = app.test_client()
+    login = client.get("/quan-tri/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)
+    assert token, "no CSRF token on the sign-in page"
+    signed_in = client.post(
+        "/quan-tri/dang-nhap",
+        data={"csrf_token": token.group(1), "email": user.email, "password": password},
+    )
+    assert signed_in.status_code == 302, signed_in.status_code
+    path = "/quan-tri/thong-ke?ky=year&nam=2026"
+
+    def get() -> object:
+        response = client.get(path)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return get
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--no-page", action="store_true", help="time the service calls only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/statistics.db"
+        result = run(url, args.cases, with_page=not args.no_page)
+        load = os.getloadavg()[0]
+        print(
+            f"{url.split(':')[0]} cases={args.cases} load={load:.1f} "
+            + " ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,7 @@ from portal.security import now_utc
 def register_cli(app: Flask) -> None:
     from portal.custodian import custodian_cli
     from portal.deadline_cli import calendar_cli, deadline_cli
+    from portal.report_cli import send_report_reminders
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -22,6 +23,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(deliver_outbox)
     app.cli.add_command(send_reminders)
     app.cli.add_command(seed_scale)
+    app.cli.add_command(send_report_reminders)
 
 
 @click.command("create-user")

@@ -131,6 +131,10 @@ class Config:
     # (docs/embedding.md). Every other page refuses to be framed.
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
 
+    # The recipient lines ("Nơi nhận") of the consolidated yearly report (docs/legal-notes.md
+    # §31); empty: the defaults in portal/report_documents.py.
+    YEARLY_REPORT_RECIPIENTS = _env_list("YEARLY_REPORT_RECIPIENTS", "") or None
+
     # Open311 GeoReport v2 (docs/open311.md): the jurisdiction_id clients may send (empty: the
     # argument is ignored) and the rate limits for reads (per address) and filings (per key).
     OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID") or None

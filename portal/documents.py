@@ -538,51 +538,143 @@ _JUSTIFY: Final = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 def render_docx(notice: Notice, *, issued_on: date | None = None) -> bytes:
     """Lay a composed notice out on A4 in the Decree 30/2020 format."""
+    document = new_document()
+    add_header(
+        document,
+        parent=notice.parent,
+        agency_name=notice.agency_name,
+        number_line=notice.number_line,
+        place_date=notice.place_date,
+    )
+    add_title(document, notice.title)
+    _write(document.add_paragraph(), notice.salutation, size=14, space_before=12, space_after=12)
+    for text in notice.paragraphs:
+        add_body_paragraph(document, text)
+    add_signature(
+        document,
+        recipients=notice.recipients,
+        signer_title=notice.signer_title,
+        signer_name=notice.signer_name,
+    )
+    return document_bytes(
+        document, title=" ".join(notice.title), author=notice.agency_name, issued_on=issued_on
+    )
+
+
+# Public building blocks, also used by the yearly report (portal/report_documents.py).
+
+
+def new_document() -> DocxDocument:
+    """An empty A4 document with the Decree 30 margins and fonts."""
     document = Document()
     _page_and_fonts(document)
+    return document
 
+
+def add_header(
+    document: DocxDocument, *, parent: str, agency_name: str, number_line: str, place_date: str
+) -> None:
+    """The borderless two-column header: issuing body and number on the left; Quốc hiệu,
+    tiêu ngữ, place and date on the right."""
     header = document.add_table(rows=1, cols=2)
     _borderless(header, (_HEADER_LEFT, _TEXT_WIDTH - _HEADER_LEFT))
     left, right = header.rows[0].cells
-    if notice.parent:
-        _write(_cell_paragraph(left), notice.parent, size=12)
-    _write(_cell_paragraph(left), notice.agency_name, size=12, bold=True)
+    if parent:
+        _write(_cell_paragraph(left), parent, size=12)
+    _write(_cell_paragraph(left), agency_name, size=12, bold=True)
     _rule(left, _HEADER_LEFT, Mm(25))
-    _write(_cell_paragraph(left), notice.number_line, size=13, space_before=6)
+    _write(_cell_paragraph(left), number_line, size=13, space_before=6)
     _write(_cell_paragraph(right), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
     _write(_cell_paragraph(right), "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
     _rule(right, _TEXT_WIDTH - _HEADER_LEFT, Mm(60))
-    _write(_cell_paragraph(right), notice.place_date, size=13, italic=True, space_before=6)
+    _write(_cell_paragraph(right), place_date, size=13, italic=True, space_before=6)
 
-    for index, line in enumerate(notice.title):
+
+def add_title(document: DocxDocument, lines: Sequence[str]) -> None:
+    """The centred bold title, its first line set apart from the header."""
+    for index, line in enumerate(lines):
         space_before = 18 if index == 0 else 0
         _write(document.add_paragraph(), line, size=14, bold=True, space_before=space_before)
-    _write(document.add_paragraph(), notice.salutation, size=14, space_before=12, space_after=12)
-    for text in notice.paragraphs:
-        paragraph = document.add_paragraph()
-        _write(paragraph, text, size=14, space_after=6, align=_JUSTIFY)
-        paragraph.paragraph_format.first_line_indent = Cm(1)
-        paragraph.paragraph_format.line_spacing = 1.15
 
+
+def add_body_paragraph(document: DocxDocument, text: str) -> Paragraph:
+    """A justified body paragraph with a first-line indent."""
+    paragraph = document.add_paragraph()
+    _write(paragraph, text, size=14, space_after=6, align=_JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    paragraph.paragraph_format.line_spacing = 1.15
+    return paragraph
+
+
+def add_heading_line(document: DocxDocument, text: str) -> Paragraph:
+    """A bold, left-aligned heading inside the body ("I. KẾT QUẢ …", "1. Công tác …")."""
+    paragraph = document.add_paragraph()
+    _write(paragraph, text, size=14, bold=True, space_before=6, space_after=6, align=_JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def add_grid_table(
+    document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]]
+) -> Table:
+    """A bordered table with a bold header row that repeats on each page (figures)."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _write(_cell_paragraph(cell), _clean(text), size=12, bold=True)
+    _insert_in_order(
+        table.rows[0]._tr.get_or_add_trPr(),
+        OxmlElement("w:tblHeader"),
+        ("w:tblCellSpacing", "w:jc", "w:hidden"),
+    )
+    for values in rows:
+        cells = table.add_row().cells
+        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            align = _LEFT if index == 1 or len(headers) == 1 else _CENTER
+            _write(_cell_paragraph(cell), _clean(text), size=12, align=align)
+    document.add_paragraph()
+    return table
+
+
+def add_signature(
+    document: DocxDocument,
+    *,
+    recipients: Sequence[str],
+    signer_title: Sequence[str],
+    signer_name: str,
+) -> None:
+    """The "Nơi nhận" list on the left, the signature block on the right, on one page."""
     footer = document.add_table(rows=1, cols=2)
     _borderless(footer, (_FOOTER_LEFT, _TEXT_WIDTH - _FOOTER_LEFT))
     _cant_split(footer.rows[0]._tr)
     left, right = footer.rows[0].cells
     label = _cell_paragraph(left)
     _write(label, "Nơi nhận:", size=12, bold=True, italic=True, space_before=12, align=_LEFT)
-    for line in notice.recipients:
+    for line in recipients:
         _write(_cell_paragraph(left), line, size=11, align=_LEFT)
-    for index, line in enumerate(notice.signer_title):
+    for index, line in enumerate(signer_title):
         space_before = 12 if index == 0 else 0
         _write(_cell_paragraph(right), line, size=14, bold=True, space_before=space_before)
     for _ in range(4):
         _write(_cell_paragraph(right), "", size=14)
-    _write(_cell_paragraph(right), notice.signer_name, size=14, bold=True)
+    _write(_cell_paragraph(right), signer_name, size=14, bold=True)
 
+
+def text_lines(text: str) -> list[str]:
+    """Free text as clean paragraphs: NFC, no characters XML cannot hold, no blank lines."""
+    return _lines(text)
+
+
+def document_bytes(
+    document: DocxDocument, *, title: str, author: str, issued_on: date | None = None
+) -> bytes:
+    """Set the file's properties (no personal data) and return it as bytes."""
     properties = document.core_properties
-    properties.title = " ".join(notice.title)
-    properties.author = notice.agency_name
-    properties.last_modified_by = notice.agency_name
+    properties.title = title
+    properties.author = author
+    properties.last_modified_by = author
     properties.language = "vi-VN"
     properties.comments = ""
     properties.revision = 1

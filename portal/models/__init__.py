@@ -20,6 +20,7 @@ from portal.models.news import (
     Category,
     article_categories,
 )
+from portal.models.reports import DivisionReport, ReportingRound
 
 __all__ = [
     "ApiToken",
@@ -36,10 +37,12 @@ __all__ = [
     "Deadline",
     "Dialogue",
     "Division",
+    "DivisionReport",
     "FollowUp",
     "OutboxMessage",
     "ReceptionVisit",
     "Registration",
+    "ReportingRound",
     "User",
     "UserRole",
     "UserSession",

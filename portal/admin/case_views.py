@@ -59,6 +59,7 @@ def cases() -> ResponseReturnValue:
         "admin/cases.html",
         form=form,
         result=result,
+        count_cap=queue_service.COUNT_CAP,
         after=after,
         narrowed=filters.narrowed or bool(filters.division_id),
         extra_args=_extra_args(extra),

@@ -63,13 +63,21 @@ class Row:
     next_due: date | None
 
 
+# Counts above this show as "more than COUNT_CAP": exact figures are the statistics' job.
+COUNT_CAP = 10_000
+
+
 @dataclass(frozen=True)
 class Result:
     rows: list[Row]
-    total: int
+    total: int  # COUNT_CAP + 1 means "more than COUNT_CAP"; likewise overdue and due_soon
     overdue: int
     due_soon: int
     next_after: str | None  # keyset cursor of the next page, None on the last page
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def _filtered(session: Session, filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
@@ -169,14 +177,18 @@ def search(
     due_column = Case.next_due_on
 
     def count(*extra) -> int:  # type: ignore[no-untyped-def]
-        # count(*) over the filter's own conditions, so PostgreSQL can answer from the
-        # (next_due_on, assignee_id, division_id) index without visiting the table
-        counted = (
-            query.with_only_columns(func.count(), maintain_column_froms=True)
+        # Counted over the filter's own columns, so PostgreSQL can answer from the
+        # (next_due_on, assignee_id, division_id) index without visiting the table, and
+        # stopped past COUNT_CAP: a search for a common word at a million cases would
+        # otherwise count a hundred thousand matches three times for "more than 10,000".
+        matching = (
+            query.with_only_columns(Case.id, maintain_column_froms=True)
             .order_by(None)
             .where(*extra)
+            .limit(COUNT_CAP + 1)
+            .subquery()
         )
-        return session.scalar(counted) or 0
+        return session.scalar(select(func.count()).select_from(matching)) or 0
 
     total = count()
     overdue = count(due_column < today)

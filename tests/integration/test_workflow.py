@@ -400,3 +400,17 @@ def test_answer_templates_per_outcome_and_partial_withdrawal(client) -> None:
     assert db.session.get(Case, case_id).status == "in_progress"
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.action == "withdraw_partly"))
     assert event.visible_to_citizen and "bồi thường" in event.note
+
+
+def test_queue_counts_stop_past_the_cap(client, monkeypatch) -> None:
+    from portal.services import queue
+
+    for number in range(5):
+        make_case(kind="reflection", subject=f"Cột điện số {number}")
+    _login(client, make_user(roles=("clerk",)))
+    page = client.get("/quan-tri/don/?q=cot+dien").get_data(as_text=True)
+    assert "5 đơn;" in page
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    page = client.get("/quan-tri/don/?q=cot+dien").get_data(as_text=True)
+    assert "hơn 3 đơn;" in page
+    assert page.count("Cột điện số") == 5  # the list itself is not capped

@@ -68,6 +68,9 @@ class Config:
     # A fixed path prefix the portal's proxy serves the app under (e.g. /dan-van), for proxies
     # that pass the path through without sending X-Forwarded-Prefix. Empty: none.
     URL_PREFIX = os.environ.get("URL_PREFIX", "")
+    # The app's public address, prefix included (e.g. https://tayninh.gov.vn/dan-van), for
+    # links in e-mails sent by daily commands, which run outside any request.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
     # HTTPS-only headers (HSTS) are sent when the request came over HTTPS.
     PREFERRED_URL_SCHEME = "http"
 

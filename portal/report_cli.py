@@ -33,7 +33,9 @@ def send_report_reminders() -> None:
     from portal.services import deadlines as deadline_service
     from portal.services import yearly_reports
 
-    with current_app.test_request_context():
+    # The links in the e-mails point to PUBLIC_BASE_URL (the address citizens and officials
+    # use, prefix included); without it they are relative to "localhost".
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
         count = yearly_reports.send_reminders(
             db.session,
             today=today_local(),

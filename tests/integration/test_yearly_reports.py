@@ -423,7 +423,9 @@ def test_reminders_reach_the_divisions_that_have_not_submitted_by_smtp(app, app_
     kinds = [
         a.detail["kind"]
         for a in db.session.scalars(
-            select(AuditLog).where(AuditLog.action == "division_report.remind")
+            select(AuditLog)
+            .where(AuditLog.action == "division_report.remind")
+            .order_by(AuditLog.id)
         )
     ]
     assert kinds == ["soon", "late"]
@@ -494,3 +496,17 @@ def test_the_office_moves_the_division_deadline_and_lateness_follows(client, log
     assert figures.status_code == 200
     sheet = load_workbook(io.BytesIO(figures.data)).active
     assert "15/10/2026" in sheet["A2"].value
+
+
+def test_reminder_links_use_the_public_address(app, app_ctx, config_override, monkeypatch):
+    import portal.report_cli
+
+    config_override(PUBLIC_BASE_URL="https://tayninh.gov.vn/dan-van")
+    monkeypatch.setattr(portal.report_cli, "today_local", lambda: date(2026, 10, 15))
+    _reminder_setup()
+    open_round(division_due_on=date(2026, 10, 22))  # five working days after 15/10
+    result = app.test_cli_runner().invoke(send_report_reminders)
+    assert "Queued 3 report reminder" in result.output, result.output
+    bodies = [m.body for m in db.session.scalars(select(OutboxMessage))]
+    assert len(bodies) == 3
+    assert all("https://tayninh.gov.vn/dan-van/quan-tri/bao-cao-nam/" in b for b in bodies)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 
 import segno
-from flask import Flask
+from flask import Flask, has_request_context, request
 from markupsafe import Markup, escape
+
+# A root-relative URL (ours: the sanitiser keeps no other) at the start of an attribute or of
+# a srcset candidate.
+_ROOT_RELATIVE = re.compile(r'((?:href|src)="|srcset="|, )/(?!/)')
 
 
 def nl2br(text: str | None) -> Markup:
@@ -44,10 +49,24 @@ def init_filters(app: Flask) -> None:
     app.add_template_filter(phone, "phone")
     app.add_template_filter(reject_key, "reject_key")
     app.add_template_filter(article_html, "article_html")
-    from portal.services.news import image_srcset, image_url
+    app.add_template_filter(local_link, "local_link")
+    app.add_template_global(rooted_image_url, "image_url")
+    app.add_template_global(rooted_image_srcset, "image_srcset")
 
-    app.add_template_global(image_url, "image_url")
-    app.add_template_global(image_srcset, "image_srcset")
+
+def rooted_image_url(image: object, width: int | None = None) -> str:
+    """An article image's address, with the path prefix (stored without it)."""
+    from portal.services.news import image_url
+
+    return local_link(image_url(image, width))  # type: ignore[arg-type]
+
+
+def rooted_image_srcset(image: object) -> str:
+    from portal.services.news import image_srcset
+
+    root = request.script_root if has_request_context() else ""
+    srcset = image_srcset(image)  # type: ignore[arg-type]
+    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{root}/", f", {srcset}")[2:]
 
 
 def vn_long_date(value: object) -> str:
@@ -70,5 +89,16 @@ def reject_key(values: dict[str, str], key: str) -> dict[str, str]:
 
 def article_html(body: str | None) -> Markup:
     """An article body, cleaned by portal.sanitize when it was saved: the one stored HTML
-    the templates may show unescaped."""
-    return Markup(body or "")  # noqa: S704  # nosec B704
+    the templates may show unescaped. Its own links and images were stored as paths from the
+    app's root; under a path prefix (docs/embedding.md) they get the prefix here."""
+    html = body or ""
+    root = request.script_root if has_request_context() else ""
+    if root:
+        html = _ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{root}/", html)
+    return Markup(html)  # noqa: S704  # nosec B704
+
+
+def local_link(path: str) -> str:
+    """A path from the app's root (an editor's "see also" link) with the path prefix."""
+    root = request.script_root if has_request_context() else ""
+    return f"{root}{path}"

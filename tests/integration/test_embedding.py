@@ -14,6 +14,7 @@ from tests.integration.submission_helpers import BY_KIND, CODE_RE, COMMON, hidde
 PORTAL = "https://portal.example.gov.vn"
 URL_RE = re.compile(r'(?:href|src|action)="([^"]*)"')
 HREF_RE = re.compile(r'href="([^"]*)"')
+SRCSET_RE = re.compile(r'srcset="([^"]*)"')
 
 
 @pytest.fixture
@@ -110,12 +111,14 @@ def prefixed(app: Flask) -> Iterator[str]:
 
 
 def _local_urls(page: str) -> list[str]:
-    urls = [
-        u
-        for u in URL_RE.findall(page)
-        if u and not u.startswith(("#", "http", "mailto:", "tel:", "data:"))
+    urls = URL_RE.findall(page) + [
+        candidate.split()[0]
+        for srcset in SRCSET_RE.findall(page)
+        for candidate in srcset.split(",")
+        if candidate.strip()
     ]
-    return urls
+    external = ("#", "http", "mailto:", "tel:", "data:")
+    return [url for url in urls if url and not url.startswith(external)]
 
 
 def test_every_url_on_the_public_pages_carries_the_prefix(client, prefixed, custodian) -> None:
@@ -203,3 +206,41 @@ def test_officials_see_the_snippets_to_paste(client, login_as, portal_origin) ->
 def test_only_administrators_manage_embedding(client, login_as) -> None:
     login_as("clerk")
     assert client.get("/quan-tri/nhung-vao-cong").status_code == 403
+
+
+def test_registering_for_a_session_and_cancelling_under_the_prefix(client, prefixed) -> None:
+    from tests.integration.test_dialogues import _form, make_dialogue
+
+    dialogue = make_dialogue()
+    url = f"{prefixed}/lich-tiep-cong-dan/{dialogue.id}"
+    response = client.post_form(url, _form())
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith(f"{prefixed}/lich-tiep-cong-dan/da-dang-ky")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'class="access-code"[^>]*>([^<]+)<', page).group(1)
+    assert all(u.startswith(f"{prefixed}/") for u in _local_urls(page))
+    cancel = f"{prefixed}/lich-tiep-cong-dan/huy-dang-ky"
+    response = client.post_form(cancel, {"code": code})
+    assert response.status_code in (200, 303)
+    if response.status_code == 303:
+        assert response.headers["Location"].startswith(f"{prefixed}/")
+
+
+def test_reading_the_news_under_the_prefix(client, prefixed) -> None:
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Article
+    from tests.factories import make_user
+    from tests.integration.test_news import _login, _write
+
+    _login(client, make_user(roles=("leader",)))
+    _write(client)
+    article = db.session.scalar(select(Article))
+    token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
+    client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
+    page = client.get(f"{prefixed}/tin-tuc/{article.slug}").get_data(as_text=True)
+    assert "Dân vận khéo ở xã Hòa Thành" in page
+    assert [u for u in _local_urls(page) if not u.startswith(f"{prefixed}/")] == []
+    feed = client.get(f"{prefixed}/tin-tuc/feed.atom").get_data(as_text=True)
+    assert f"http://localhost{prefixed}/tin-tuc/{article.slug}" in feed

@@ -25,7 +25,7 @@ def _anonymous() -> bool:
 def _cache_key(*_args: object, **_kwargs: object) -> str:
     from portal.i18n import current_language
 
-    return f"news:{current_language()}:{request.full_path}"
+    return f"news:{current_language()}:{request.script_root}{request.full_path}"
 
 
 cached_page = cache.cached(unless=lambda: not _anonymous(), make_cache_key=_cache_key)

@@ -17,6 +17,8 @@ from portal.models import Case
 # Names the schema comparison must not count as drift (see migrations/env.py).
 OBJECTS = frozenset({"cases_fts", "ix_cases_search_tsv"})
 _WORD = re.compile(r"[a-z0-9]+")
+# Above this many matches a search is "common" on SQLite and planned differently (`matches`).
+COMMON = 2_000
 
 
 def _words(terms: list[str]) -> list[str]:
@@ -37,11 +39,18 @@ def matches(session: Session, terms: list[str]) -> ColumnElement[bool] | None:
             func.to_tsquery("simple", query)
         )
     expression = " ".join(f'"{word}"*' for word in words)
-    fts = (
-        select(text("rowid"))
-        .select_from(text("cases_fts"))
-        .where(text("cases_fts MATCH :expression").bindparams(expression=expression))
+    match = text("cases_fts MATCH :expression").bindparams(expression=expression)
+    fts = select(text("rowid")).select_from(text("cases_fts")).where(match)
+    found = session.scalar(
+        select(func.count()).select_from(
+            select(text("1")).select_from(text("cases_fts")).where(match).limit(COMMON).subquery()
+        )
     )
+    if found is not None and found >= COMMON:
+        # A common word: let SQLite walk the list's own index (deadline or date order) and
+        # check each row against the matches, instead of fetching every match and sorting
+        # them all. "id + 0" keeps the planner from driving the query by the matches' ids.
+        return (Case.id + 0).in_(fts.scalar_subquery())
     return Case.id.in_(fts.scalar_subquery())
 
 

@@ -70,8 +70,8 @@ COUNT_CAP = 10_000
 @dataclass(frozen=True)
 class Result:
     rows: list[Row]
-    total: int  # COUNT_CAP + 1 means "more than COUNT_CAP"; likewise overdue and due_soon
-    overdue: int
+    total: int  # COUNT_CAP + 1 means "more than COUNT_CAP"; overdue and due_soon are then
+    overdue: int  # counted among those first COUNT_CAP + 1 rows only, so not shown
     due_soon: int
     next_after: str | None  # keyset cursor of the next page, None on the last page
 
@@ -176,23 +176,24 @@ def search(
     query = _filtered(session, filters, today, soon)
     due_column = Case.next_due_on
 
-    def count(*extra) -> int:  # type: ignore[no-untyped-def]
-        # Counted over the filter's own columns, so PostgreSQL can answer from the
-        # (next_due_on, assignee_id, division_id) index without visiting the table, and
-        # stopped past COUNT_CAP: a search for a common word at a million cases would
-        # otherwise count a hundred thousand matches three times for "more than 10,000".
-        matching = (
-            query.with_only_columns(Case.id, maintain_column_froms=True)
-            .order_by(None)
-            .where(*extra)
-            .limit(COUNT_CAP + 1)
-            .subquery()
-        )
-        return session.scalar(select(func.count()).select_from(matching)) or 0
-
-    total = count()
-    overdue = count(due_column < today)
-    due_soon = count(due_column >= today, due_column <= soon)
+    # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word at
+    # a million cases would otherwise count a hundred thousand matches three times. The
+    # filter's own columns only, so PostgreSQL can answer from the
+    # (next_due_on, assignee_id, division_id) index without visiting the table.
+    matching = (
+        query.with_only_columns(due_column, maintain_column_froms=True)
+        .order_by(None)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    due = matching.c.next_due_on
+    total, overdue, due_soon = session.execute(
+        select(
+            func.count(),
+            func.count().filter(due < today),
+            func.count().filter(and_(due >= today, due <= soon)),
+        ).select_from(matching)
+    ).one()
     working = _working_queue(filters)
     cursor = _parse_cursor(after)
     if working:

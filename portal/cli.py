@@ -154,7 +154,8 @@ def send_reminders() -> None:
 
     calendar = deadline_service.load_calendar(db.session)
     soon = current_app.config["DUE_SOON_WORKING_DAYS"]
-    with current_app.test_request_context():
+    # Links in these e-mails point to the site's public address (PUBLIC_BASE_URL).
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
         count = reminders.send_reminders(
             db.session,
             today=today_local(),

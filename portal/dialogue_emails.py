@@ -67,11 +67,20 @@ def change(dialogue: Dialogue, registration: Registration, notice: ChangeNotice)
 
 
 def reminder(dialogue: Dialogue, registration: Registration) -> tuple[str, str]:
+    """Sent by the daily command, outside any request: links only when the site's public
+    address is configured (PUBLIC_BASE_URL), never to "localhost"."""
+    links = bool(current_app.config.get("PUBLIC_BASE_URL"))
     with _default_locale():
         return (
             _("Reminder: %(title)s", title=dialogue.title),
             render_template(
-                "emails/dialogue_reminder.txt", registration=registration, dialogue=dialogue
+                "emails/dialogue_reminder.txt",
+                registration=registration,
+                dialogue=dialogue,
+                session_url=url_for("public.dialogue", dialogue_id=dialogue.id, _external=True)
+                if links
+                else None,
+                cancel_url=url_for("public.dialogue_cancel", _external=True) if links else None,
             ),
         )
 

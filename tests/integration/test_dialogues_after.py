@@ -507,6 +507,7 @@ def test_send_reminders_reaches_citizens_and_officials_by_smtp(app, app_ctx, smt
     ((_, citizen),) = mail["ngoi@example.vn"]
     assert dialogue.title in citizen and dialogue.place in citizen
     assert dialogue.online_link in citizen
+    assert "http://localhost" not in citizen  # no public address configured: no links
     ((_, official),) = mail["buuchinh@example.gov.vn"]
     assert "Kiểm tra sóng ấp 3" in official
     assert db.session.scalar(select(FollowUp.last_reminded_on)) == TODAY_VN
@@ -612,3 +613,15 @@ def test_public_page_shows_each_follow_up_status(client) -> None:
     assert "Việc nội bộ" not in client.get(f"/lich-tiep-cong-dan/{hidden.id}").get_data(
         as_text=True
     )
+
+
+def test_day_before_reminder_links_to_the_public_address(app, app_ctx, config_override) -> None:
+    config_override(PUBLIC_BASE_URL="https://tayninh.gov.vn/dan-van")
+    start = rules.local_to_utc(TODAY_VN + timedelta(days=1), time(8))
+    dialogue = make_dialogue(starts_at=start, ends_at=start + timedelta(hours=3))
+    _attended(dialogue, attendance=None, email="ngoi@example.vn")
+    output = app.test_cli_runner().invoke(args=["send-reminders"]).output
+    assert "1 reminders to citizens" in output, output
+    body = db.session.scalar(select(OutboxMessage.body))
+    assert f"https://tayninh.gov.vn/dan-van/lich-tiep-cong-dan/{dialogue.id}" in body
+    assert "https://tayninh.gov.vn/dan-van/lich-tiep-cong-dan/huy-dang-ky" in body

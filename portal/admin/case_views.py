@@ -27,6 +27,7 @@ from portal.domain import workflow
 from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
 from portal.domain.permissions import Permission, permissions_for
+from portal.downloads import office_file
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Attachment, Case, Division, User
@@ -185,11 +186,7 @@ def cases_xlsx() -> ResponseReturnValue:
         rows=len(rows),
     )
     db.session.commit()
-    return current_app.response_class(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=don-{today_local():%Y%m%d}.xlsx"},
-    )
+    return office_file(body, f"don-{today_local():%Y%m%d}.xlsx")
 
 
 @bp.get("/don/<int:case_id>")
@@ -448,9 +445,4 @@ def notice_docx(case_id: int, kind: str) -> ResponseReturnValue:
         notice=kind,
     )
     db.session.commit()
-    name = f"{kind}-{case.year}-{case.sequence:04d}.docx"
-    return current_app.response_class(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return office_file(body, f"{kind}-{case.year}-{case.sequence:04d}.docx")

@@ -14,6 +14,7 @@ from portal import web_uploads
 from portal.admin import bp
 from portal.admin.register_forms import RegisterCaseForm
 from portal.domain.permissions import Permission
+from portal.downloads import office_file
 from portal.extensions import db
 from portal.rules import current_rules
 from portal.security import now_utc, require, today_local
@@ -148,10 +149,4 @@ def reception_register_xlsx() -> ResponseReturnValue:
     body = exports.reception_register_bytes(
         f"Tháng {month.month}/{month.year}", [row.cells() for row in rows]
     )
-    return current_app.response_class(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f"attachment; filename=so-tiep-cong-dan-{month:%Y-%m}.xlsx"
-        },
-    )
+    return office_file(body, f"so-tiep-cong-dan-{month:%Y-%m}.xlsx")

@@ -19,14 +19,12 @@ from portal.admin.report_forms import (
 )
 from portal.domain import yearly_report as rules
 from portal.domain.permissions import Permission
+from portal.downloads import office_file
 from portal.extensions import db
 from portal.models import DivisionReport, ReportingRound
 from portal.security import has_permission, now_utc, require, today_local
 from portal.services import yearly_reports as service
 from portal.services.audit import record
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def figure_text(figure_id: str, value: float | int | None) -> str:
@@ -318,9 +316,7 @@ def _facts(round_: ReportingRound) -> report_documents.ReportFacts:
     )
 
 
-def _download(
-    round_: ReportingRound, body: bytes, mimetype: str, extension: str
-) -> ResponseReturnValue:
+def _download(round_: ReportingRound, body: bytes, extension: str) -> ResponseReturnValue:
     record(
         db.session,
         actor_id=current_user.id,
@@ -331,10 +327,7 @@ def _download(
         format=extension,
     )
     db.session.commit()
-    name = f"bao-cao-dan-van-{round_.year}.{extension}"
-    return current_app.response_class(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
-    )
+    return office_file(body, f"bao-cao-dan-van-{round_.year}.{extension}")
 
 
 @bp.get("/bao-cao-nam/<int:round_id>/bao-cao.docx")
@@ -344,7 +337,7 @@ def reporting_round_docx(round_id: int) -> ResponseReturnValue:
     if round_.status != "compiled":
         abort(404)
     body = report_documents.build_report(_agency(), _facts(round_))
-    return _download(round_, body, DOCX, "docx")
+    return _download(round_, body, "docx")
 
 
 @bp.get("/bao-cao-nam/<int:round_id>/so-lieu.xlsx")
@@ -352,7 +345,7 @@ def reporting_round_docx(round_id: int) -> ResponseReturnValue:
 def reporting_round_xlsx(round_id: int) -> ResponseReturnValue:
     round_ = _round(round_id)
     body = report_documents.figures_workbook(_facts(round_))
-    return _download(round_, body, XLSX, "xlsx")
+    return _download(round_, body, "xlsx")
 
 
 def _division_page(report: DivisionReport, form: DivisionReportForm | None = None) -> str:

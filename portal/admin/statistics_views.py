@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +20,7 @@ from portal.admin.statistics_forms import StatisticsForm
 from portal.domain import periods
 from portal.domain.permissions import Permission
 from portal.domain.workflow import OPEN_STATUSES
+from portal.downloads import office_file
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Division
@@ -28,8 +29,6 @@ from portal.rules import current_rules
 from portal.security import has_permission, require, today_local
 from portal.services import statistics as statistics_service
 from portal.services.statistics import ANSWERED_STATUSES, OUTCOMES, Statistics
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def outcome_labels() -> dict[str, str]:
@@ -335,9 +334,4 @@ def statistics_xlsx() -> ResponseReturnValue:
         subtitle=subtitle,
         column_widths=[32, 60, 14],
     )
-    name = f"thong-ke-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.xlsx"
-    return current_app.response_class(
-        body,
-        mimetype=XLSX_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return office_file(body, f"thong-ke-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.xlsx")

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from icalendar import Calendar, Event
 from sqlalchemy import func, select
@@ -291,6 +292,34 @@ def _code_hash(code: str, pepper: bytes) -> str:
     return tracking.hash_access_code(tracking.normalise_access_code(code) or "", pepper)
 
 
+def _new_registration(
+    session: Session,
+    dialogue: Dialogue,
+    *,
+    pepper: bytes,
+    rng: secrets.SystemRandom | None,
+    now: datetime,
+    **fields: Any,
+) -> tuple[Registration, str]:
+    """A registration row at the end of the session's list, with a fresh code (returned; only
+    its keyed hash is stored) and consent taken now; flushed, not committed."""
+    positions = session.scalars(
+        select(Registration.position).where(Registration.dialogue_id == dialogue.id)
+    )
+    code = tracking.generate_access_code(rng or secrets.SystemRandom())
+    registration = Registration(
+        dialogue_id=dialogue.id,
+        code_hash=_code_hash(code, pepper),
+        position=rules.next_position(positions),
+        consent_at=now,
+        created_at=now,
+        **fields,
+    )
+    session.add(registration)
+    session.flush()
+    return registration, code
+
+
 def register(
     session: Session,
     dialogue_id: int,
@@ -318,26 +347,20 @@ def register(
     ):
         raise DialogueError("closed")
     status = rules.status_for_new(dialogue.capacity, confirmed_count(session, dialogue.id))
-    positions = session.scalars(
-        select(Registration.position).where(Registration.dialogue_id == dialogue.id)
-    )
-    code = tracking.generate_access_code(rng or secrets.SystemRandom())
-    registration = Registration(
-        dialogue_id=dialogue.id,
-        code_hash=_code_hash(code, pepper),
+    registration, code = _new_registration(
+        session,
+        dialogue,
+        pepper=pepper,
+        rng=rng,
+        now=now,
         name=data.name,
         phone=data.phone,
         email=data.email,
         matter=data.matter,
         matter_kind=data.matter_kind,
         question=data.question,
-        consent_at=now,
         status=status,
-        position=rules.next_position(positions),
-        created_at=now,
     )
-    session.add(registration)
-    session.flush()
     waiting_place = _waiting_place(session, registration) if status == "waiting" else None
     receipt = RegistrationReceipt(
         registration_id=registration.id,
@@ -515,26 +538,20 @@ def add_walk_in(
         raise DialogueError("not_yet")
     if data.matter_kind not in rules.MATTER_KINDS:
         raise DialogueError("bad_choice")
-    positions = session.scalars(
-        select(Registration.position).where(Registration.dialogue_id == dialogue.id)
-    )
-    code = tracking.generate_access_code(rng or secrets.SystemRandom())
-    registration = Registration(
-        dialogue_id=dialogue.id,
-        code_hash=_code_hash(code, pepper),
+    registration, _code = _new_registration(
+        session,
+        dialogue,
+        pepper=pepper,
+        rng=rng,
+        now=now,
         name=data.name,
         phone=data.phone,
         matter=data.matter,
         matter_kind=data.matter_kind,
-        consent_at=now,
         status="confirmed",
-        position=rules.next_position(positions),
         attendance="attended",
         walk_in=True,
-        created_at=now,
     )
-    session.add(registration)
-    session.flush()
     record(
         session,
         actor_id=actor_id,

@@ -270,6 +270,25 @@ def _editable(report: DivisionReport) -> None:
         raise ReportError("submitted")
 
 
+def _store_sections(
+    report: DivisionReport,
+    sections: Mapping[str, object],
+    *,
+    submitting: bool,
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    """Check and keep the text of an editable report; ReportError names what is wrong."""
+    _editable(report)
+    cleaned = rules.clean_sections(sections)
+    found = rules.problems(cleaned, submitting=submitting)
+    if found:
+        raise ReportError("invalid", found)
+    report.sections = cleaned
+    report.updated_by_id = actor_id
+    report.updated_at = now
+
+
 def save_draft(
     session: Session,
     report: DivisionReport,
@@ -279,14 +298,7 @@ def save_draft(
     now: datetime,
 ) -> None:
     """Keep the text as it is (nothing has to be filled in yet); commit."""
-    _editable(report)
-    cleaned = rules.clean_sections(sections)
-    found = rules.problems(cleaned, submitting=False)
-    if found:
-        raise ReportError("invalid", found)
-    report.sections = cleaned
-    report.updated_by_id = actor_id
-    report.updated_at = now
+    _store_sections(report, sections, submitting=False, actor_id=actor_id, now=now)
     record(
         session,
         actor_id=actor_id,
@@ -309,12 +321,7 @@ def submit(
     today: date,
 ) -> None:
     """Submit the report to the Office with a snapshot of its figures; commit."""
-    _editable(report)
-    cleaned = rules.clean_sections(sections)
-    found = rules.problems(cleaned, submitting=True)
-    if found:
-        raise ReportError("invalid", found)
-    report.sections = cleaned
+    _store_sections(report, sections, submitting=True, actor_id=actor_id, now=now)
     report.figures = compute_figures(
         session, report.round, division_id=report.division_id, today=today
     )
@@ -322,8 +329,6 @@ def submit(
     report.return_reason = None
     report.submitted_by_id = actor_id
     report.submitted_at = now
-    report.updated_by_id = actor_id
-    report.updated_at = now
     record(
         session,
         actor_id=actor_id,

@@ -11,12 +11,12 @@ from wtforms.fields import SelectChoice
 
 from portal.admin import bp
 from portal.admin.api_token_forms import ApiTokenForm, RevokeTokenForm
-from portal.api.auth import token_pepper
 from portal.domain.permissions import Permission
 from portal.extensions import db
 from portal.models import ApiToken, Division
 from portal.security import now_utc, require
 from portal.services import api_tokens as token_service
+from portal.web_uploads import pepper
 
 
 def _division_choices() -> list[SelectChoice]:
@@ -38,7 +38,7 @@ def api_tokens() -> ResponseReturnValue:
             division_id=form.division.data or None,
             actor_id=current_user.id,
             now=now_utc(),
-            pepper=token_pepper(),
+            pepper=pepper(),
         )
         db.session.commit()
         form = ApiTokenForm(formdata=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import dialogue_emails, web_uploads
+from portal import dialogue_emails, web_submissions, web_uploads
 from portal.admin import bp
 from portal.admin.dialogue_forms import (
     ActionForm,
@@ -243,10 +243,7 @@ def dialogue_case(dialogue_id: int, registration_id: int) -> ResponseReturnValue
                     note=form.note.data or None,
                 ),
                 now=now_utc(),
-                settings=submissions.Settings(
-                    pepper=web_uploads.pepper(),
-                    custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
-                ),
+                settings=web_submissions.settings(online=False),
                 rules_table=current_rules(),
                 calendar=deadline_service.load_calendar(db.session),
                 officer_id=current_user.id,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import web_uploads
+from portal import web_submissions, web_uploads
 from portal.admin import bp
 from portal.admin.register_forms import RegisterCaseForm
 from portal.domain.permissions import Permission
@@ -88,10 +88,7 @@ def _register(form: RegisterCaseForm) -> ResponseReturnValue:
             db.session,
             data,
             now=now_utc(),
-            settings=submissions.Settings(
-                pepper=web_uploads.pepper(),
-                custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
-            ),
+            settings=web_submissions.settings(online=False),
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
             actor_id=current_user.id,

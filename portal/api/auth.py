@@ -10,19 +10,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, abort, current_app, g, request
+from flask import Response, abort, g, request
 
 from portal.extensions import db
 from portal.models import ApiToken
 from portal.security import now_utc
 from portal.services import api_tokens
+from portal.web_uploads import pepper
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def token_pepper() -> bytes:
-    """The key of the tokens' keyed hashes (the same server-side pepper as access codes)."""
-    return current_app.config["ACCESS_CODE_PEPPER"].encode()
 
 
 def bearer_secret() -> str:
@@ -41,7 +37,7 @@ def token_required(scope: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             token = api_tokens.authenticate(
-                db.session, bearer_secret(), pepper=token_pepper(), now=now_utc()
+                db.session, bearer_secret(), pepper=pepper(), now=now_utc()
             )
             if token is None:
                 abort(401)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import web_submissions
 from portal.api import bp, serializers
 from portal.api.auth import current_token, set_target, token_required
 from portal.api.forms import IDEMPOTENCY_PATTERN, MAX_ID, CaseQueryForm, JsonShapeError, NewCaseForm
@@ -155,11 +156,7 @@ def create_case() -> ResponseReturnValue:
                 channel="api",
             ),
             now=now_utc(),
-            settings=submissions.Settings(
-                pepper=pepper(),
-                custodian_public_key=config.get("CUSTODIAN_PUBLIC_KEY"),
-                receipt_convention=config["RECEIPT_DATE_CONVENTION"],
-            ),
+            settings=web_submissions.settings(),
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
         )

@@ -13,12 +13,12 @@ import hmac
 import logging
 from typing import Any
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from portal import notifications
+from portal import web_submissions
 from portal.admin.labels import status_labels
 from portal.domain import open311 as georeport
 from portal.domain.tracking import parse_case_number
@@ -33,6 +33,7 @@ from portal.security import VIETNAM, now_utc
 from portal.services import api_tokens, submissions
 from portal.services import deadlines as deadline_service
 from portal.services import open311 as open311_service
+from portal.web_uploads import pepper as _pepper
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,6 @@ class Open311Error(Exception):
         self.errors: list[tuple[int | str, str]] = [
             (code or status, description) for description in descriptions
         ]
-
-
-def _pepper() -> bytes:
-    return current_app.config["ACCESS_CODE_PEPPER"].encode()
 
 
 def _read_limit() -> str:
@@ -166,10 +163,10 @@ def create_request(fmt: str) -> ResponseReturnValue:
             db.session,
             _submission(form, code, token),
             now=now,
-            settings=_settings(),
+            settings=web_submissions.settings(),
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
-            receipt_email=_receipt_email,
+            receipt_email=web_submissions.receipt_email,
         )
     except Open311Error as error:
         _record(token, error.status)
@@ -181,7 +178,7 @@ def create_request(fmt: str) -> ResponseReturnValue:
     status = 201 if receipt is not None else 200
     _record(token, status, case)
     if receipt is not None and receipt.email:
-        _deliver_soon()
+        web_submissions.deliver_soon()
     item = {"service_request_id": case.number, "service_notice": _service_notice(case, receipt)}
     return respond(fmt, "service_requests", [item], status)
 
@@ -198,27 +195,6 @@ def _record(token: ApiToken, status: int, case: Case | None = None) -> None:
         target_id=case.id if case is not None else None,
     )
     db.session.commit()
-
-
-def _deliver_soon() -> None:
-    """The receipt with the access code leaves now, as for the web form (else the timer)."""
-    if current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
-        notifications.deliver_outbox(
-            db.session,
-            notifications.SmtpSettings.from_config(current_app.config),
-            now=now_utc(),
-            limit=5,
-        )
-
-
-def _settings() -> submissions.Settings:
-    config = current_app.config
-    return submissions.Settings(
-        pepper=_pepper(),
-        custodian_public_key=config.get("CUSTODIAN_PUBLIC_KEY"),
-        collect_denouncer_identity=config["DENOUNCER_IDENTITY_ONLINE"] != "none",
-        receipt_convention=config["RECEIPT_DATE_CONVENTION"],
-    )
 
 
 def _submission(form: ServiceRequestForm, code: str, token: ApiToken) -> submissions.Submission:
@@ -242,11 +218,6 @@ def _submission(form: ServiceRequestForm, code: str, token: ApiToken) -> submiss
         channel="api",
         source_body=f"Open311: {token.name}"[:300],
     )
-
-
-def _receipt_email(receipt: submissions.Receipt) -> tuple[str, str]:
-    subject = _("Your submission %(number)s was received", number=receipt.case_number)
-    return subject, render_template("emails/receipt.txt", receipt=receipt)
 
 
 def _service_notice(case: Case, receipt: submissions.Receipt | None) -> str:

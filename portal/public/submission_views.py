@@ -24,7 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from portal import crypto, notifications, web_uploads
+from portal import crypto, notifications, web_submissions, web_uploads
 from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
 from portal.public import bp
@@ -59,16 +59,6 @@ IDENTITY_FIELDS = (
 )
 RECEIPT_KEY = "receipt"
 ISSUED_KEYS = "submission_keys"
-
-
-def _settings() -> submissions.Settings:
-    config = current_app.config
-    return submissions.Settings(
-        pepper=_pepper(),
-        custodian_public_key=config.get("CUSTODIAN_PUBLIC_KEY"),
-        collect_denouncer_identity=config["DENOUNCER_IDENTITY_ONLINE"] != "none",
-        receipt_convention=config["RECEIPT_DATE_CONVENTION"],
-    )
 
 
 def _signer() -> URLSafeSerializer:
@@ -159,10 +149,10 @@ def submit_kind(slug: str) -> ResponseReturnValue:
             db.session,
             _submission_from(form, kind),
             now=now_utc(),
-            settings=_settings(),
+            settings=web_submissions.settings(),
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
-            receipt_email=_receipt_email,
+            receipt_email=web_submissions.receipt_email,
         )
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503
@@ -260,17 +250,11 @@ def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:
     )
 
 
-def _receipt_email(receipt: submissions.Receipt) -> tuple[str, str]:
-    subject = _("Your submission %(number)s was received", number=receipt.case_number)
-    body = render_template("emails/receipt.txt", receipt=receipt)
-    return subject, body
-
-
 def _send_receipt_now(receipt: submissions.Receipt) -> None:
     """Confidential receipts are sent at once and never stored; others go via the outbox."""
     settings = notifications.SmtpSettings.from_config(current_app.config)
     if receipt.email and receipt.confidential:
-        subject, body = _receipt_email(receipt)
+        subject, body = web_submissions.receipt_email(receipt)
         try:
             notifications.send(settings, recipient=receipt.email, subject=subject, body=body)
         except (OSError, smtplib.SMTPException) as error:
@@ -401,7 +385,7 @@ def reissue() -> ResponseReturnValue:
                     now=now_utc(),
                 )
                 db.session.commit()
-                _deliver_soon()
+                web_submissions.deliver_soon()
         flash(
             _(
                 "If the case number and email match a case, a new access code is on its way "
@@ -411,16 +395,6 @@ def reissue() -> ResponseReturnValue:
         )
         return redirect(url_for("public.reissue"), 303)
     return render_template("public/reissue.html", form=form)
-
-
-def _deliver_soon() -> None:
-    if current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
-        notifications.deliver_outbox(
-            db.session,
-            notifications.SmtpSettings.from_config(current_app.config),
-            now=now_utc(),
-            limit=5,
-        )
 
 
 @bp.post("/gui-don/in-don")

@@ -50,6 +50,8 @@ def init_filters(app: Flask) -> None:
     app.add_template_filter(reject_key, "reject_key")
     app.add_template_filter(article_html, "article_html")
     app.add_template_filter(local_link, "local_link")
+    app.add_template_global(percent, "percent")
+    app.add_template_global(one_decimal, "decimal")
     app.add_template_global(rooted_image_url, "image_url")
     app.add_template_global(rooted_image_srcset, "image_srcset")
 
@@ -96,6 +98,24 @@ def article_html(body: str | None) -> Markup:
     if root:
         html = _ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{root}/", html)
     return Markup(html)  # noqa: S704  # nosec B704
+
+
+def percent(value: float | None) -> str:
+    """A share in the reader's language ("85,7%" in Vietnamese); a dash when there is none."""
+    if value is None:
+        return "—"
+    from flask_babel import format_decimal
+
+    return format_decimal(value * 100, "#,##0.0") + "%"
+
+
+def one_decimal(value: float | None) -> str:
+    """An average in the reader's language ("4,2" in Vietnamese); a dash when there is none."""
+    if value is None:
+        return "—"
+    from flask_babel import format_decimal
+
+    return format_decimal(value, "#,##0.0")
 
 
 def local_link(path: str) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from babel.numbers import format_decimal
+
 from portal import documents
 from portal.domain import yearly_report as rules
 from portal.exports import workbook_bytes
@@ -81,14 +83,9 @@ def format_figure(figure_id: str, value: float | int | None) -> str:
         return NO_VALUE
     figure = rules.FIGURE_BY_ID[figure_id]
     if figure.format == "percent":
-        text = f"{value * 100:.1f}%"
-    elif figure.format == "rating":
-        text = f"{value:.2f}"
-    elif figure.format == "days":
-        text = f"{value:.1f}"
-    else:
-        text = f"{int(value):,}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return format_decimal(value * 100, "#,##0.0", locale="vi") + "%"
+    pattern = {"rating": "#,##0.00", "days": "#,##0.0"}.get(figure.format, "#,##0")
+    return format_decimal(value, pattern, locale="vi")
 
 
 def title_lines(year: int) -> tuple[str, str]:

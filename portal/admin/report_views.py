@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_decimal, format_percent
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from portal.domain import yearly_report as rules
 from portal.domain.permissions import Permission
 from portal.downloads import office_file
 from portal.extensions import db
+from portal.filters import one_decimal, percent
 from portal.models import DivisionReport, ReportingRound
 from portal.security import has_permission, now_utc, require, today_local
 from portal.services import yearly_reports as service
@@ -28,14 +29,14 @@ from portal.services.audit import record
 
 
 def figure_text(figure_id: str, value: float | int | None) -> str:
-    """A figure in the reader's language: "85,7 %", "4,2"; "–" when there is nothing."""
+    """A figure in the reader's language: "85,7%", "4,2", "1.234"; a dash when there is none."""
     if value is None:
-        return "–"
+        return "—"
     figure = rules.FIGURE_BY_ID[figure_id]
     if figure.format == "percent":
-        return format_percent(value, "#,##0.0 %")
+        return percent(value)
     if figure.format in ("rating", "days"):
-        return format_decimal(value, "#,##0.0#")
+        return one_decimal(value)
     return format_decimal(value)
 
 

@@ -22,6 +22,7 @@ from portal.domain.permissions import Permission
 from portal.domain.workflow import OPEN_STATUSES
 from portal.downloads import office_file
 from portal.extensions import db
+from portal.filters import percent
 from portal.i18n import current_language
 from portal.models import Division
 from portal.public.submission_forms import FIELD_CHOICES
@@ -68,16 +69,8 @@ def rule_label(rule_id: str) -> str:
     return rule.title_vi if current_language() == "vi" else rule.title_en
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def decimal(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
 
 
 class Selection:
@@ -314,8 +307,6 @@ def statistics() -> ResponseReturnValue:
         duty_label=duty_label,
         session_kinds=session_kind_labels(),
         category_name=category_name,
-        percent=percent,
-        decimal=decimal,
         xlsx_args=request.args.to_dict(),
     )
 

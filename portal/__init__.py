@@ -67,8 +67,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     init_filters(app)
     init_security(app)
     register_cli(app)
-    from portal.embed import embed_origins, standalone_url
+    from portal.embed import cookies_refused, embed_origins, standalone_url
 
+    app.add_template_global(cookies_refused)
     app.add_template_global(embed_origins)
     app.add_template_global(standalone_url)
     return app

@@ -174,7 +174,14 @@ def cases_xlsx() -> ResponseReturnValue:
             ]
             for case in rows
         ),
-        subtitle=_("%(n)d cases", n=len(rows)),
+        subtitle=(
+            _(
+                "The first %(n)d cases; the list has more: narrow it to export the rest.",
+                n=len(rows),
+            )
+            if len(rows) >= EXPORT_LIMIT
+            else _("%(n)d cases", n=len(rows))
+        ),
     )
     record(
         db.session,

@@ -27,33 +27,20 @@ class Widget:
     label: str
     path: str  # from the app's root, as embed.js expects it
     url: str  # absolute, for the plain <iframe>
-    script_snippet: str
-    iframe_snippet: str
+    page_url: str  # the same page on our site, linked from the <div> for portals without JS
 
 
 def _widgets() -> list[Widget]:
-    script_url = url_for("static", filename="embed.js", _external=True)
-    widgets = []
-    for key, endpoint, label in WIDGETS:
-        path = url_for(endpoint)[len(request.script_root) :]
-        url = url_for(endpoint, _external=True)
-        widgets.append(
-            Widget(
-                key=key,
-                label=str(label),
-                path=path,
-                url=url,
-                script_snippet=(
-                    f'<div data-dan-van="{path}" data-title="{label}"></div>\n'
-                    f'<script src="{script_url}" async></script>'
-                ),
-                iframe_snippet=(
-                    f'<iframe src="{url}" title="{label}" width="100%" height="900" '
-                    'style="border:0" loading="lazy"></iframe>'
-                ),
-            )
+    return [
+        Widget(
+            key=key,
+            label=str(label),
+            path=url_for(endpoint)[len(request.script_root) :],
+            url=url_for(endpoint, _external=True),
+            page_url=url_for(endpoint.replace("embed.", "public.", 1), _external=True),
         )
-    return widgets
+        for key, endpoint, label in WIDGETS
+    ]
 
 
 @bp.get("/nhung-vao-cong")
@@ -66,4 +53,5 @@ def embed_snippets() -> ResponseReturnValue:
         widgets=widgets,
         chosen=chosen,
         allowed_origins=current_app.config.get("EMBED_ALLOWED_ORIGINS") or [],
+        script_url=url_for("static", filename="embed.js", _external=True),
     )

@@ -76,6 +76,14 @@ def standalone_url() -> str:
     return current_app.url_for(twin, _standalone=True, **values)  # type: ignore[call-arg]
 
 
+def cookies_refused() -> bool:
+    """A form came back without the cookie the page set: the browser refuses this frame's
+    cookies, so the form can never pass its check here. Said without JavaScript too."""
+    return bool(
+        g.get("embeddable") and request.method == "POST" and COOKIE_PROBE not in request.cookies
+    )
+
+
 def embed_origins() -> str:
     """The origins the embedded page's script may talk to: the portal's, and our own (the
     officials' preview)."""

@@ -82,6 +82,19 @@ def test_the_cookie_probe_is_set_on_embedded_pages_only(client, portal_origin) -
     assert "embed_probe" not in " ".join(fresh.headers.getlist("Set-Cookie"))
 
 
+def test_a_form_sent_back_without_cookies_says_to_open_a_new_tab(
+    app, client, portal_origin
+) -> None:
+    """Without JavaScript too: the POST arrives without the cookie the page set."""
+    page = client.get("/embed/tra-cuu/").get_data(as_text=True)
+    assert '<div class="embed-cookie-warning" role="alert" tabindex="-1" hidden>' in page
+    no_cookies = app.test_client(use_cookies=False)
+    answer = no_cookies.post("/embed/tra-cuu/", data={"access_code": "ABCD"})
+    text = answer.get_data(as_text=True)
+    assert '<div class="embed-cookie-warning" role="alert" tabindex="-1">' in text
+    assert 'href="/tra-cuu/" target="_blank"' in text
+
+
 def test_a_citizen_submits_and_looks_up_without_leaving_the_frame(client, portal_origin) -> None:
     code = _submit(client, "/embed")
     token = client.csrf_token("/embed/tra-cuu/")
@@ -197,6 +210,8 @@ def test_officials_see_the_snippets_to_paste(client, login_as, portal_origin) ->
     login_as("admin")
     page = client.get("/quan-tri/nhung-vao-cong?xem=tra-cuu").get_data(as_text=True)
     assert "data-dan-van=&#34;/embed/gui-don/&#34;" in page
+    # without JavaScript the portal's page shows a link to the same page on our site
+    assert "&lt;a href=&#34;http://localhost/gui-don/&#34;&gt;" in page
     assert "http://localhost/static/embed.js" in page
     assert "src=&#34;http://localhost/embed/tin-tuc/&#34;" in page
     assert 'data-dan-van="/embed/tra-cuu/"' in page  # the live preview

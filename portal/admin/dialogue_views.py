@@ -128,6 +128,7 @@ def _detail(
         follow_up_form=follow_up,
         action_form=ActionForm(),
         walk_in_form=walk_in or WalkInForm(formdata=None),
+        page_has_errors=any(form and form.errors for form in (conclusions, follow_up, walk_in)),
         divisions=divisions,
         can_register_cases=has_permission(Permission.REGISTER_CASES),
     )
@@ -343,6 +344,7 @@ def dialogue_follow_up_status(follow_up_id: int) -> ResponseReturnValue:
             )
         except service.DialogueError:
             db.session.rollback()
+            flash(_("The follow-up was not changed: choose one of the buttons."), "error")
     return redirect(url_for("admin.dialogue_detail", dialogue_id=follow_up.dialogue_id), 303)
 
 

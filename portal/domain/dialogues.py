@@ -56,11 +56,6 @@ def status_for_new(capacity: int, confirmed: int) -> RegistrationStatus:
     return "confirmed" if confirmed < capacity else "waiting"
 
 
-def next_position(positions: Iterable[int]) -> int:
-    """Registrations are numbered in arrival order; the waiting list follows that order."""
-    return max(positions, default=0) + 1
-
-
 @dataclass(frozen=True)
 class Waiting:
     id: int

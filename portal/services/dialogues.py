@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from icalendar import Calendar, Event
@@ -218,6 +218,9 @@ def generate_periodic(
 
 
 def compliance(session: Session, year: int, *, now: datetime) -> list[rules.MonthCompliance]:
+    # The year in Vietnam starts and ends seven hours before UTC's; a day either side is enough.
+    first = datetime(year, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    last = datetime(year + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
     facts = [
         rules.SessionFacts(
             id=d.id,
@@ -226,7 +229,11 @@ def compliance(session: Session, year: int, *, now: datetime) -> list[rules.Mont
             mode=d.mode,
             host_is_head=d.host_is_head,
         )
-        for d in session.scalars(select(Dialogue).order_by(Dialogue.starts_at))
+        for d in session.scalars(
+            select(Dialogue)
+            .where(Dialogue.starts_at >= first, Dialogue.starts_at < last)
+            .order_by(Dialogue.starts_at)
+        )
     ]
     return rules.compliance(year, facts, now)
 
@@ -303,14 +310,14 @@ def _new_registration(
 ) -> tuple[Registration, str]:
     """A registration row at the end of the session's list, with a fresh code (returned; only
     its keyed hash is stored) and consent taken now; flushed, not committed."""
-    positions = session.scalars(
-        select(Registration.position).where(Registration.dialogue_id == dialogue.id)
+    last = session.scalar(
+        select(func.max(Registration.position)).where(Registration.dialogue_id == dialogue.id)
     )
     code = tracking.generate_access_code(rng or secrets.SystemRandom())
     registration = Registration(
         dialogue_id=dialogue.id,
         code_hash=_code_hash(code, pepper),
-        position=rules.next_position(positions),
+        position=(last or 0) + 1,  # arrival order; the waiting list follows it
         consent_at=now,
         created_at=now,
         **fields,

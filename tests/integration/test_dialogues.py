@@ -300,3 +300,35 @@ def test_check_in_conclusions_and_follow_ups(client, login_as, app) -> None:
     )
     db.session.refresh(follow_up)
     assert follow_up.status == "done" and follow_up.done_on is not None
+    refused = client.post_form(
+        f"/quan-tri/lich-tiep/viec-can-lam/{follow_up.id}", {"status": "bogus"}, token_from=detail
+    )
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Việc theo dõi thực hiện chưa được thay đổi" in page
+    db.session.refresh(follow_up)
+    assert follow_up.status == "done"
+
+
+def test_compliance_reads_the_year_in_vietnam_time(app_ctx) -> None:
+    """New Year's Eve evening in Vietnam is still December; 05:00 on 1 January is UTC's 31st."""
+    eve = make_dialogue(
+        starts_at=datetime(2026, 12, 31, 13, tzinfo=UTC),  # 20:00 on 31/12 in Vietnam
+        ends_at=datetime(2026, 12, 31, 14, tzinfo=UTC),
+        status="held",
+        mode="in_person",
+    )
+    dawn = make_dialogue(
+        starts_at=datetime(2026, 12, 31, 22, tzinfo=UTC),  # 05:00 on 01/01/2027 in Vietnam
+        ends_at=datetime(2026, 12, 31, 23, tzinfo=UTC),
+        status="held",
+        mode="in_person",
+    )
+    make_dialogue(
+        starts_at=datetime(2025, 6, 1, 2, tzinfo=UTC), ends_at=datetime(2025, 6, 1, 3, tzinfo=UTC)
+    )
+    now = datetime(2027, 2, 1, tzinfo=UTC)
+    year_2026 = service.compliance(db.session, 2026, now=now)
+    assert [s.id for s in year_2026[11].qualifying] == [eve.id]
+    assert sum(len(m.qualifying) + len(m.others) for m in year_2026) == 1
+    year_2027 = service.compliance(db.session, 2027, now=now)
+    assert [s.id for s in year_2027[0].qualifying] == [dawn.id]

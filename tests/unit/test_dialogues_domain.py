@@ -18,11 +18,6 @@ def test_new_registration_takes_a_seat_until_full() -> None:
     assert rules.seats_left(2, 5) == 0
 
 
-def test_positions_follow_arrival_order() -> None:
-    assert rules.next_position([]) == 1
-    assert rules.next_position([1, 3, 2]) == 4
-
-
 def test_promotion_in_waiting_list_order() -> None:
     waiting = [rules.Waiting(10, 5), rules.Waiting(11, 3), rules.Waiting(12, 4)]
     assert rules.to_promote(3, 2, waiting) == [11]

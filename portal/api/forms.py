@@ -23,13 +23,14 @@ from portal.data.provinces import ALL as ALL_PROVINCES
 from portal.data.provinces import HOME_PROVINCE
 from portal.domain.contacts import PROVINCE_CODES, normalise_citizen_id, normalise_phone
 from portal.domain.contacts import normalise_text as tidy
-from portal.domain.workflow import STATUSES
+from portal.domain.open311 import SERVICE_CODES
+from portal.domain.workflow import KINDS, STATUSES
 from portal.forms import BaseForm
 from portal.public.submission_forms import FIELD_CHOICES
 
-API_KINDS: Final = ("petition", "reflection")
+API_KINDS: Final = SERVICE_CODES  # what other systems may file: the Open311 services
 FIELDS: Final = tuple(value for value, _label in FIELD_CHOICES)
-CASE_KINDS: Final = ("complaint", "denunciation", "petition", "reflection")
+CASE_KINDS: Final = KINDS
 
 # At least one character that survives tidying (not white space, not a control character):
 # a required text is never blank once tidied. The white space is listed rather than written

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from portal import web_submissions
-from portal.admin.labels import status_labels
+from portal.admin.labels import kind_labels, status_labels
 from portal.domain import open311 as georeport
 from portal.domain.tracking import parse_case_number
 from portal.extensions import db, limiter
@@ -38,8 +38,6 @@ from portal.web_uploads import pepper as _pepper
 log = logging.getLogger(__name__)
 
 FORMAT = "<any(json, xml):fmt>"
-READ_RATE_LIMIT = "120/minute"
-WRITE_RATE_LIMIT = "30/minute;1000/day"
 
 
 class Open311Error(Exception):
@@ -54,11 +52,11 @@ class Open311Error(Exception):
 
 
 def _read_limit() -> str:
-    return current_app.config.get("OPEN311_READ_RATE_LIMIT", READ_RATE_LIMIT)
+    return current_app.config["OPEN311_READ_RATE_LIMIT"]
 
 
 def _write_limit() -> str:
-    return current_app.config.get("OPEN311_WRITE_RATE_LIMIT", WRITE_RATE_LIMIT)
+    return current_app.config["OPEN311_WRITE_RATE_LIMIT"]
 
 
 # One allowance for all reads of a caller, one for the filings of an API key.
@@ -250,7 +248,7 @@ def request_list(fmt: str) -> ResponseReturnValue:
         cases = open311_service.public_cases_by_number(db.session, _case_numbers(ids))
     else:
         cases = _search()
-    return respond(fmt, "service_requests", [_request_item(case) for case in cases])
+    return respond(fmt, "service_requests", _request_items(list(cases)))
 
 
 def _case_numbers(ids: list[str]) -> list[tuple[int, int]]:
@@ -330,17 +328,24 @@ def request_detail(year: int, sequence: int, fmt: str) -> ResponseReturnValue:
                 sequence=sequence,
             ),
         )
-    return respond(fmt, "service_requests", [_request_item(cases[0])])
+    return respond(fmt, "service_requests", _request_items(cases[:1]))
 
 
-def _request_item(case: Case) -> dict[str, Any]:
-    """A request as anybody may see it: no name, no contact, no content beyond the subject."""
+def _request_items(cases: list[Case]) -> list[dict[str, Any]]:
+    """Requests as anybody may see them: no name, no contact, no content beyond the subject.
+    The translated labels are looked up once for the whole list."""
+    names = kind_labels()
+    statuses = status_labels()
+    return [_request_item(case, names, statuses) for case in cases]
+
+
+def _request_item(case: Case, names: dict[str, str], statuses: dict[str, str]) -> dict[str, Any]:
     address, lat, long = georeport.split_location(case.location)
     return {
         "service_request_id": case.number,
         "status": georeport.georeport_status(case.status),
-        "status_notes": case.public_answer or status_labels().get(case.status, case.status),
-        "service_name": service_name(case.kind),
+        "status_notes": case.public_answer or statuses.get(case.status, case.status),
+        "service_name": names[case.kind],
         "service_code": case.kind,
         "description": case.subject,
         "agency_responsible": current_app.config["AGENCY_NAME"],

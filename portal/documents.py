@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from io import BytesIO
@@ -89,6 +89,19 @@ class Agency:
     signer_name: str
     symbol: str  # "STTTT", as in "Số: 12/TB-STTTT"
     name_in_text: str | None = None  # "Sở Thông tin và Truyền thông"; derived from `name` if None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Agency:
+        """The department as its settings describe it (docs/deployment.md, AGENCY_*)."""
+        return cls(
+            parent=config["AGENCY_PARENT"],
+            name=config["AGENCY_NAME"],
+            place=config["AGENCY_PLACE"],
+            signer_title=config["AGENCY_SIGNER_TITLE"],
+            signer_name=config["AGENCY_SIGNER_NAME"],
+            symbol=config["AGENCY_SYMBOL"],
+            name_in_text=config["AGENCY_NAME"],
+        )
 
 
 @dataclass(frozen=True)

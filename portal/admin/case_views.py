@@ -397,26 +397,13 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=name)
 
 
-def _agency() -> documents.Agency:
-    config = current_app.config
-    return documents.Agency(
-        parent=config["AGENCY_PARENT"].upper(),
-        name=config["AGENCY_NAME"].upper(),
-        place=config["AGENCY_PLACE"],
-        signer_title=config["AGENCY_SIGNER_TITLE"],
-        signer_name=config["AGENCY_SIGNER_NAME"],
-        symbol=config["AGENCY_SYMBOL"],
-        name_in_text=config["AGENCY_NAME"],
-    )
-
-
 def _notice_args(case: Case, kind: str) -> dict[str, object]:
     if kind not in notices.available(case):
         abort(404)
     ground = ground_label(case.outcome_ground) if case.outcome_ground else None
     return {
         "kind": kind,
-        "agency": _agency(),
+        "agency": documents.Agency.from_config(current_app.config),
         "case": notices.facts(case),
         "issued_on": today_local(),
         **notices.options(case, kind, ground_text=ground, today=today_local()),

@@ -60,19 +60,6 @@ def _render(template: str, **context: object) -> str:
     )
 
 
-def _agency() -> documents.Agency:
-    config = current_app.config
-    return documents.Agency(
-        parent=config["AGENCY_PARENT"],
-        name=config["AGENCY_NAME"],
-        place=config["AGENCY_PLACE"],
-        signer_title=config["AGENCY_SIGNER_TITLE"],
-        signer_name=config["AGENCY_SIGNER_NAME"],
-        symbol=config["AGENCY_SYMBOL"],
-        name_in_text=config["AGENCY_NAME"],
-    )
-
-
 def _round(round_id: int) -> ReportingRound:
     return db.session.get(ReportingRound, round_id) or abort(404)
 
@@ -337,7 +324,9 @@ def reporting_round_docx(round_id: int) -> ResponseReturnValue:
     round_ = _round(round_id)
     if round_.status != "compiled":
         abort(404)
-    body = report_documents.build_report(_agency(), _facts(round_))
+    body = report_documents.build_report(
+        documents.Agency.from_config(current_app.config), _facts(round_)
+    )
     return _download(round_, body, "docx")
 
 

@@ -5,6 +5,11 @@ and the hidden fields, follow the redirect to the receipt. The bare route (/heal
 measured in the same run on the same server, so the ratio does not depend on the machine.
 
     .venv/bin/python benchmarks/submissions.py [--seconds 15] [--clients 4] [--workers 2]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/EMPTY_DB]
+        [--redis-url redis://127.0.0.1:6379/14]
+
+Without --database-url it serves a fresh SQLite file; with it, the production setup:
+PostgreSQL (give an empty database) and, with --redis-url, Redis for the rate limits.
 """
 
 from __future__ import annotations
@@ -58,7 +63,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url")
+    parser.add_argument("--redis-url")
     args = parser.parse_args()
+    production_parts = {}
+    if args.database_url:
+        production_parts["DATABASE_URL"] = args.database_url
+    if args.redis_url:
+        production_parts["RATELIMIT_STORAGE_URI"] = args.redis_url
     with (
         tempfile.TemporaryDirectory() as tmp,
         gunicorn(
@@ -69,6 +81,7 @@ def main() -> None:
                 "PORTAL_SUBMISSION_MIN_SECONDS": "0",
                 "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
                 "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
+                **production_parts,
             },
         ) as base,
     ):
@@ -77,7 +90,8 @@ def main() -> None:
     print(
         f"bare route: {bare:.0f} req/s; full submissions: {full:.1f}/s; "
         f"ratio {full / bare:.3f} (gunicorn -w {args.workers}, {args.clients} clients, "
-        f"{args.seconds:.0f} s each, SQLite)"
+        f"{args.seconds:.0f} s each, {'PostgreSQL' if args.database_url else 'SQLite'}"
+        f"{' and Redis' if args.redis_url else ''})"
     )
 
 

@@ -10,6 +10,7 @@ from portal.models.cases import (
     CaseEvent,
     DataRequest,
     Deadline,
+    OpenCaseTally,
     ReceptionVisit,
 )
 from portal.models.dialogues import Dialogue, FollowUp, Registration
@@ -39,6 +40,7 @@ __all__ = [
     "Division",
     "DivisionReport",
     "FollowUp",
+    "OpenCaseTally",
     "OutboxMessage",
     "ReceptionVisit",
     "Registration",

@@ -140,6 +140,24 @@ class Case(db.Model):
         return f"{self.year}/{self.sequence:04d}"
 
 
+class OpenCaseTally(db.Model):
+    """How many cases with a running clock share a nearest deadline, division and assignee.
+
+    Kept by database triggers on `cases` (migration 0015), never written by the app, so every
+    write path keeps it true. The queue's counts and the dashboard read these few hundred
+    rows instead of counting every open case. 0 stands for "no division" and "no assignee",
+    so the key has no NULLs. A migration that rebuilds `cases` (batch mode on SQLite) must
+    create the triggers again.
+    """
+
+    __tablename__ = "open_case_tallies"
+
+    next_due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    division_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    assignee_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cases: Mapped[int]
+
+
 class Deadline(db.Model):
     """One legal clock of a case. Its inputs are kept so it can be recomputed."""
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import fold, terms
-from portal.models import Case
-from portal.search_index import matches
+from portal.models import Case, OpenCaseTally
+from portal.search_index import Match, matches
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,22 @@ class Row:
     next_due: date | None
 
 
+# What a row of the list shows (admin/cases.html) and its cursor needs: the rest of a case
+# (its content, sealed identity) is not read for a list, and reading it by mistake raises.
+LIST_COLUMNS = load_only(
+    Case.id,
+    Case.year,
+    Case.sequence,
+    Case.kind,
+    Case.subject,
+    Case.pseudonym,
+    Case.submitter_name,
+    Case.status,
+    Case.next_due_on,
+    Case.received_on,
+    raiseload=True,
+)
+
 # Counts above this show as "more than COUNT_CAP": exact figures are the statistics' job.
 COUNT_CAP = 10_000
 
@@ -80,11 +96,11 @@ class Result:
         return self.total > COUNT_CAP
 
 
-def _filtered(session: Session, filters: Filters, today: date, soon: date) -> Select:  # type: ignore[type-arg]
+def _filtered(
+    session: Session, filters: Filters, today: date, soon: date
+) -> tuple[Select, Match | None]:  # type: ignore[type-arg]
+    """The list's query without the text search, and the search's conditions if any."""
     query = select(Case)
-    condition = matches(session, terms(filters.text))
-    if condition is not None:
-        query = query.where(condition)
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
     if filters.status:
@@ -100,12 +116,10 @@ def _filtered(session: Session, filters: Filters, today: date, soon: date) -> Se
         query = query.where(Case.next_due_on < today)
     elif filters.due == "due_soon":
         query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
-    elif filters.due == "open" or (
-        not filters.status and not filters.unassigned and not filters.narrowed
-    ):
+    elif _open_only(filters):
         # The working queue: cases with a running clock, nearest deadline first.
         query = query.where(Case.next_due_on.is_not(None))
-    return query
+    return query, matches(session, terms(filters.text), open_only=_open_only(filters))
 
 
 def _statistics_conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -144,6 +158,61 @@ def _statistics_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _counts(
+    session: Session,
+    source,
+    due,
+    today: date,
+    soon: date,
+    weight=None,  # type: ignore[no-untyped-def]
+) -> tuple[int, int, int]:
+    """Total, overdue and due-soon rows of `source` by their nearest deadline `due`; with a
+    `weight` column, each row counts for that many cases (the tallies)."""
+    amount = func.count() if weight is None else func.sum(weight)
+    total, overdue, due_soon = session.execute(
+        select(
+            amount, amount.filter(due < today), amount.filter(and_(due >= today, due <= soon))
+        ).select_from(source)
+    ).one()
+    return total or 0, overdue or 0, due_soon or 0
+
+
+def _open_only(filters: Filters) -> bool:
+    """True when the list holds only cases with a running clock."""
+    if filters.due in ("open", "overdue", "due_soon"):
+        return True
+    return not filters.status and not filters.unassigned and not filters.narrowed
+
+
+def _tallied_counts(
+    session: Session, filters: Filters, today: date, soon: date
+) -> tuple[int, int, int] | None:
+    """The counts from the open-case tallies when the list is open cases narrowed only by
+    division, assignee and due state (the working queue, "my cases"); else None."""
+    if (
+        not _open_only(filters)
+        or terms(filters.text)
+        or filters.kind
+        or filters.status
+        or filters.narrowed
+    ):
+        return None
+    query = select(OpenCaseTally)
+    if filters.assignee_id:
+        query = query.where(OpenCaseTally.assignee_id == filters.assignee_id)
+    if filters.unassigned:
+        query = query.where(OpenCaseTally.assignee_id == 0)
+    if filters.division_id:
+        query = query.where(OpenCaseTally.division_id == filters.division_id)
+    due = OpenCaseTally.next_due_on
+    if filters.due == "overdue":
+        query = query.where(due < today)
+    elif filters.due == "due_soon":
+        query = query.where(and_(due >= today, due <= soon))
+    tallies = query.subquery()
+    return _counts(session, tallies, tallies.c.next_due_on, today, soon, tallies.c.cases)
+
+
 def _parse_cursor(after: str | None) -> tuple[date, int] | None:
     """A keyset cursor "YYYY-MM-DD_ID": the page goes on after that row, so a deep page
     costs what the first one does."""
@@ -173,27 +242,26 @@ def search(
     per_page: int = 50,
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
-    query = _filtered(session, filters, today, soon)
+    query, found = _filtered(session, filters, today, soon)
     due_column = Case.next_due_on
 
-    # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word at
-    # a million cases would otherwise count a hundred thousand matches three times. The
-    # filter's own columns only, so PostgreSQL can answer from the
-    # (next_due_on, assignee_id, division_id) index without visiting the table.
-    matching = (
-        query.with_only_columns(due_column, maintain_column_froms=True)
-        .order_by(None)
-        .limit(COUNT_CAP + 1)
-        .subquery()
-    )
-    due = matching.c.next_due_on
-    total, overdue, due_soon = session.execute(
-        select(
-            func.count(),
-            func.count().filter(due < today),
-            func.count().filter(and_(due >= today, due <= soon)),
-        ).select_from(matching)
-    ).one()
+    counts = _tallied_counts(session, filters, today, soon)
+    if counts is None:
+        # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word
+        # at a million cases would otherwise count a hundred thousand matches three times.
+        # The filter's own columns only, so PostgreSQL can answer from the
+        # (next_due_on, assignee_id, division_id) index without visiting the table.
+        matching = (
+            (query if found is None else query.where(found.by_id))
+            .with_only_columns(due_column, maintain_column_froms=True)
+            .order_by(None)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
+        counts = _counts(session, matching, matching.c.next_due_on, today, soon)
+    total, overdue, due_soon = counts
+    if found is not None:
+        query = query.where(found.in_list_order)
     working = _working_queue(filters)
     cursor = _parse_cursor(after)
     if working:
@@ -211,7 +279,7 @@ def search(
                     and_(Case.received_on == cursor[0], Case.id < cursor[1]),
                 )
             )
-    rows = session.scalars(ordered.limit(per_page + 1)).all()
+    rows = session.scalars(ordered.options(LIST_COLUMNS).limit(per_page + 1)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_after = None
@@ -248,22 +316,23 @@ def dashboard(
     from portal.models import Division, User
 
     soon = calendar.add_working_days(today, soon_working_days)
+    tally = OpenCaseTally
 
     def grouped(entity, on, label, condition):  # type: ignore[no-untyped-def]
         query = (
-            select(label, func.count())
-            .select_from(Case)
+            select(label, func.sum(tally.cases))
+            .select_from(tally)
             .outerjoin(entity, on)
             .where(condition)
             .group_by(label)
-            .order_by(func.count().desc())
+            .order_by(func.sum(tally.cases).desc())
         )
         return [(name or "—", count) for name, count in session.execute(query)]
 
-    overdue = Case.next_due_on < today
-    due_soon = and_(Case.next_due_on >= today, Case.next_due_on <= soon)
-    by_division = (Division, Case.division_id == Division.id, Division.name)
-    by_official = (User, Case.assignee_id == User.id, User.name)
+    overdue = tally.next_due_on < today
+    due_soon = and_(tally.next_due_on >= today, tally.next_due_on <= soon)
+    by_division = (Division, tally.division_id == Division.id, Division.name)
+    by_official = (User, tally.assignee_id == User.id, User.name)
     return Dashboard(
         overdue_by_division=grouped(*by_division, overdue),
         due_soon_by_official=grouped(*by_official, due_soon),
@@ -272,13 +341,7 @@ def dashboard(
             select(func.count()).select_from(Case).where(Case.received_on >= week_start)
         )
         or 0,
-        unassigned=session.scalar(
-            # read from the (next_due_on, assignee_id) index: only cases with a running clock
-            select(func.count())
-            .select_from(Case)
-            .where(Case.next_due_on.is_not(None), Case.assignee_id.is_(None))
-        )
-        or 0,
+        unassigned=session.scalar(select(func.sum(tally.cases)).where(tally.assignee_id == 0)) or 0,
     )
 
 
@@ -312,7 +375,9 @@ def all_matching(
 ) -> list[Case]:
     """Every case the list shows (for an export), in the list's order, at most `limit`."""
     soon = calendar.add_working_days(today, soon_working_days)
-    query = _filtered(session, filters, today, soon)
+    query, found = _filtered(session, filters, today, soon)
+    if found is not None:
+        query = query.where(found.in_list_order)
     if _working_queue(filters):
         query = query.order_by(Case.next_due_on, Case.id)
     else:

@@ -4,6 +4,11 @@ Server time only (the service calls the views make), median of repeated runs, on
 with --database-url, on PostgreSQL; prints EXPLAIN for the queue query.
 
     .venv/bin/python benchmarks/queue_scale.py [--sizes 1000 1000000] [--database-url URL]
+        [--keep DIR] [--reuse]
+
+--database-url may hold "{size}" to give each size its own database; --keep leaves the
+SQLite files in DIR; --reuse times a database that already holds the cases (after bringing
+its schema up to date, as a deployment would) instead of seeding it again.
 """
 
 from __future__ import annotations
@@ -39,13 +44,18 @@ def timed(action, repeat: int = 31) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(samples) * 1000
 
 
-def run(url: str, size: int) -> dict[str, float]:
+def run(url: str, size: int, *, reuse: bool = False) -> dict[str, float]:
     app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         # the schema as migrations make it (the full-text index is not in the models)
         from flask_migrate import upgrade
-        from sqlalchemy import MetaData
+        from sqlalchemy import MetaData, inspect
 
+        if reuse and inspect(db.engine).has_table("cases"):
+            upgrade()
+            figures = {"reused_cases": float(db.session.scalar(text("SELECT count(*) FROM cases")))}
+            db.session.commit()
+            return _measure(figures, size)
         with db.engine.begin() as connection:
             if db.engine.dialect.name == "sqlite":
                 connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
@@ -60,52 +70,57 @@ def run(url: str, size: int) -> dict[str, float]:
         )
         seeded = time.perf_counter() - began
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            # what autovacuum does on a live server: statistics and the visibility map
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        return _measure({"seed_s": seeded}, size)
 
-        def page(**filters):  # type: ignore[no-untyped-def]
-            return lambda: queue.search(
+
+def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
+    """Time the pages on the database of the current app context."""
+    calendar = deadline_service.load_calendar(db.session)
+    if db.engine.dialect.name == "postgresql":
+        # what autovacuum does on a live server: statistics and the visibility map
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+    def page(**filters):  # type: ignore[no-untyped-def]
+        return lambda: queue.search(
+            db.session,
+            queue.Filters(**filters),
+            today=TODAY,
+            calendar=calendar,
+            soon_working_days=3,
+        )
+
+    figures |= {
+        "first_page_ms": timed(page()),
+        "overdue_ms": timed(page(due="overdue")),
+        # a common phrase (one case in eight has it) and a rare one (one case)
+        "search_ms": timed(page(text="cot dien")),
+        "search_rare_ms": timed(page(text=str(size // 2))),
+        # the same phrase among every case ever received, not only the open ones
+        "search_closed_ms": timed(page(text="cot dien", status="closed")),
+        "dashboard_ms": timed(
+            lambda: queue.dashboard(
                 db.session,
-                queue.Filters(**filters),
                 today=TODAY,
                 calendar=calendar,
                 soon_working_days=3,
+                week_start=TODAY - timedelta(days=TODAY.weekday()),
             )
-
-        figures = {
-            "seed_s": seeded,
-            "first_page_ms": timed(page()),
-            "overdue_ms": timed(page(due="overdue")),
-            # a common phrase (one case in eight has it) and a rare one (one case)
-            "search_ms": timed(page(text="cot dien")),
-            "search_rare_ms": timed(page(text=str(size // 2))),
-            # the same phrase among every case ever received, not only the open ones
-            "search_closed_ms": timed(page(text="cot dien", status="closed")),
-            "dashboard_ms": timed(
-                lambda: queue.dashboard(
-                    db.session,
-                    today=TODAY,
-                    calendar=calendar,
-                    soon_working_days=3,
-                    week_start=TODAY - timedelta(days=TODAY.weekday()),
-                )
-            ),
-        }
-        explain = "EXPLAIN QUERY PLAN" if db.engine.dialect.name == "sqlite" else "EXPLAIN"
-        plan = db.session.execute(
-            text(
-                f"{explain} SELECT * FROM cases WHERE next_due_on IS NOT NULL"  # noqa: S608
-                " ORDER BY next_due_on, id LIMIT 50"
-            )
-        ).all()
-        figures["plan"] = " | ".join(str(row[-1]) for row in plan)  # type: ignore[assignment]
-        db.session.remove()
-        db.engine.dispose()
+        ),
+    }
+    explain = "EXPLAIN QUERY PLAN" if db.engine.dialect.name == "sqlite" else "EXPLAIN"
+    plan = db.session.execute(
+        text(
+            f"{explain} SELECT * FROM cases WHERE next_due_on IS NOT NULL"  # noqa: S608
+            " ORDER BY next_due_on, id LIMIT 50"
+        )
+    ).all()
+    figures["plan"] = " | ".join(str(row[-1]) for row in plan)  # type: ignore[assignment]
+    db.session.remove()
+    db.engine.dispose()
     return figures
 
 
@@ -113,11 +128,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1_000_000])
     parser.add_argument("--database-url")
+    parser.add_argument("--keep", help="a folder for the SQLite files, kept after the run")
+    parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or tmp
         for size in args.sizes:
-            url = args.database_url or f"sqlite:///{tmp}/scale-{size}.db"
-            figures = run(url, size)
+            url = (args.database_url or f"sqlite:///{folder}/scale-{{size}}.db").format(size=size)
+            figures = run(url, size, reuse=args.reuse)
             print(
                 f"{url.split(':')[0]} cases={size} "
                 + " ".join(

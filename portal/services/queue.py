@@ -318,21 +318,26 @@ def dashboard(
     soon = calendar.add_working_days(today, soon_working_days)
     tally = OpenCaseTally
 
-    def grouped(entity, on, label, condition):  # type: ignore[no-untyped-def]
-        query = (
-            select(label, func.sum(tally.cases))
-            .select_from(tally)
-            .outerjoin(entity, on)
+    def grouped(entity, key, label, condition):  # type: ignore[no-untyped-def]
+        # Summed per id first, then named: the join is made once per group, not per tally.
+        totals = (
+            select(key.label("key"), func.sum(tally.cases).label("cases"))
             .where(condition)
-            .group_by(label)
-            .order_by(func.sum(tally.cases).desc())
+            .group_by(key)
+            .subquery()
+        )
+        query = (
+            select(label, totals.c.cases)
+            .select_from(totals)
+            .outerjoin(entity, totals.c.key == entity.id)
+            .order_by(totals.c.cases.desc(), label)
         )
         return [(name or "—", count) for name, count in session.execute(query)]
 
     overdue = tally.next_due_on < today
     due_soon = and_(tally.next_due_on >= today, tally.next_due_on <= soon)
-    by_division = (Division, tally.division_id == Division.id, Division.name)
-    by_official = (User, tally.assignee_id == User.id, User.name)
+    by_division = (Division, tally.division_id, Division.name)
+    by_official = (User, tally.assignee_id, User.name)
     return Dashboard(
         overdue_by_division=grouped(*by_division, overdue),
         due_soon_by_official=grouped(*by_official, due_soon),

@@ -5,10 +5,9 @@ the queue's counts, its search and the dashboard."""
 from __future__ import annotations
 
 import threading
-
-import pytest
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 

@@ -21,13 +21,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from portal.domain.calendar import VIETNAM_TZ
 
 TITLE_ROW: Final = 1
 SUBTITLE_ROW: Final = 2
@@ -60,7 +61,7 @@ RECEPTION_REGISTER_HEADERS: Final[tuple[str, ...]] = (
 
 RECEPTION_REGISTER_WIDTHS: Final[tuple[int, ...]] = (6, 12, 30, 16, 45, 16, 20, 14, 14, 18, 24, 16)
 
-_VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+_VIETNAM: Final = VIETNAM_TZ
 # Characters XML 1.0 cannot hold (openpyxl raises on them); pasted text sometimes has them.
 _XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SHEET_NAME_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")

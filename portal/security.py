@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import current_user
 
+from portal.domain.calendar import VIETNAM_TZ
 from portal.domain.permissions import Permission, can
 from portal.extensions import db, login_manager
 from portal.services import accounts
@@ -25,7 +25,7 @@ BASE_CSP = (
 )
 
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM = VIETNAM_TZ
 
 
 def now_utc() -> datetime:

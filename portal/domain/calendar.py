@@ -24,10 +24,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone, tzinfo
 from typing import Final, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+
+def _vietnam_tz() -> tzinfo:
+    try:
+        return ZoneInfo("Asia/Ho_Chi_Minh")
+    except ZoneInfoNotFoundError:  # no tz database: Vietnam has used UTC+7 without DST since 1975
+        return timezone(timedelta(hours=7), "ICT")
+
+
+# Vietnam's time: the days the law counts and everything shown to people are in it.
+VIETNAM_TZ: Final[tzinfo] = _vietnam_tz()
 
 OverrideKind = Literal["day_off", "working_day", "not_day_off"]
 ReceptionPolicy = Literal["next_working_day", "weekday_after"]

@@ -18,12 +18,11 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portal.domain.calendar import DayInfo, WorkingCalendar
+from portal.domain.calendar import VIETNAM_TZ, DayInfo, WorkingCalendar
 
 Unit = Literal["days", "working_days", "hours"]
 Confidence = Literal["C", "R", "U"]
@@ -731,16 +730,6 @@ def alternative_due_date(
         return None
     swapped = replace(rule, unit=rule.alternative_unit, alternative_unit=rule.unit)
     return due_date(swapped, start, calendar, **options)
-
-
-def _vietnam_tz() -> tzinfo:
-    try:
-        return ZoneInfo("Asia/Ho_Chi_Minh")
-    except ZoneInfoNotFoundError:  # no tz database: Vietnam has used UTC+7 without DST since 1975
-        return timezone(timedelta(hours=7), "ICT")
-
-
-VIETNAM_TZ: Final[tzinfo] = _vietnam_tz()
 
 
 def receipt_date(

@@ -14,9 +14,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-from portal.domain.calendar import ReceptionPolicy, WorkingCalendar, monthly_reception_dates
+from portal.domain.calendar import (
+    VIETNAM_TZ,
+    ReceptionPolicy,
+    WorkingCalendar,
+    monthly_reception_dates,
+)
 
-VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM: Final = VIETNAM_TZ
 
 KINDS: Final[tuple[str, ...]] = ("periodic", "unscheduled", "dialogue")
 MODES: Final[tuple[str, ...]] = ("in_person", "online", "both")

@@ -317,12 +317,20 @@ def search_text(case: Case) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def _insert_with_number(session: Session, case: Case, attempts: int = 5) -> None:
-    """Give the case the next register number of its year.
+# The PostgreSQL advisory lock (with the year as second key) that hands out register numbers.
+CASE_NUMBER_LOCK = 4_101
 
-    SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL two submissions may race for
-    the same number, and the unique constraint sends the loser round again.
+
+def _insert_with_number(session: Session, case: Case, attempts: int = 5) -> None:
+    """Give the case the next register number of its year, with no gap and no repeat.
+
+    SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
+    lock per year makes numbering take turns: the next submission reads the highest number
+    only once the previous one has committed or rolled back (a register has no gaps). The
+    unique constraint stays the last word: a clash sends the case round again.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, case.year)))
     for attempt in range(attempts):
         savepoint = session.begin_nested()
         last = session.scalar(select(func.max(Case.sequence)).where(Case.year == case.year))

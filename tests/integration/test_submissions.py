@@ -279,3 +279,33 @@ def test_complaint_letter_is_prefilled(client) -> None:
     page = letter.get_data(as_text=True)
     assert "ĐƠN KHIẾU NẠI" in page and "Nguyễn Văn Bình" in page
     assert "Quyết định xử phạt số 15/QĐ-XPHC" in page
+
+
+def test_simultaneous_submissions_get_consecutive_numbers(app, app_ctx) -> None:
+    """Eight submissions at once: every one is registered, numbered 1 to 8 without a gap
+    or a repeat (on PostgreSQL the numbering takes turns under an advisory lock)."""
+    import threading
+
+    from tests.factories import make_case
+
+    barrier = threading.Barrier(8)
+    errors: list[Exception] = []
+
+    def submit(number: int) -> None:
+        with app.test_request_context("/gui-don/phan-anh", method="POST"):
+            try:
+                barrier.wait()
+                make_case(kind="reflection", subject=f"Cột điện số {number}")
+            except Exception as error:  # collected and reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.rollback()
+    assert sorted(db.session.scalars(select(Case.sequence))) == list(range(1, 9))

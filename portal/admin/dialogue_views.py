@@ -25,6 +25,7 @@ from portal.admin.dialogue_forms import (
 )
 from portal.domain import dialogues as rules
 from portal.domain.permissions import Permission
+from portal.domain.permissions import may_update_follow_up as may_update
 from portal.extensions import db
 from portal.models import Dialogue, Division, FollowUp, Registration
 from portal.rules import current_rules
@@ -328,10 +329,16 @@ def dialogue_follow_up(dialogue_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue.id), 303)
 
 
+def may_update_follow_up(follow_up: FollowUp) -> bool:
+    return may_update(current_user.roles, current_user.division_id, follow_up.division_id)
+
+
 @bp.post("/lich-tiep/viec-can-lam/<int:follow_up_id>")
-@require(Permission.MANAGE_DIALOGUES)
+@require(Permission.VIEW_DASHBOARD)  # and the check below: organisers or the division's
 def dialogue_follow_up_status(follow_up_id: int) -> ResponseReturnValue:
     follow_up = db.session.get(FollowUp, follow_up_id) or abort(404)
+    if not may_update_follow_up(follow_up):
+        abort(403)
     if ActionForm().validate():
         try:
             service.set_follow_up_status(
@@ -345,6 +352,8 @@ def dialogue_follow_up_status(follow_up_id: int) -> ResponseReturnValue:
         except service.DialogueError:
             db.session.rollback()
             flash(_("The follow-up was not changed: choose one of the buttons."), "error")
+    if request.form.get("back") == "home" or not has_permission(Permission.MANAGE_DIALOGUES):
+        return redirect(url_for("admin.home"), 303)
     return redirect(url_for("admin.dialogue_detail", dialogue_id=follow_up.dialogue_id), 303)
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
+from portal.admin.dialogue_views import may_update_follow_up
 from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoStepForm
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
@@ -182,6 +183,7 @@ def home() -> ResponseReturnValue:
         follow_ups=follow_ups,
         missing_months=missing_months,
         can_manage_dialogues=has_permission(Permission.MANAGE_DIALOGUES),
+        may_update_follow_up=may_update_follow_up,
     )
 
 

@@ -114,3 +114,18 @@ def permissions_for(roles: Iterable[str]) -> frozenset[Permission]:
 
 def can(roles: Iterable[str], permission: Permission) -> bool:
     return permission in permissions_for(roles)
+
+
+def may_update_follow_up(
+    roles: Iterable[str], user_division_id: int | None, follow_up_division_id: int | None
+) -> bool:
+    """Who may mark a session's follow-up done or open again: the officials who organise
+    sessions, and the case handlers of the division the follow-up was given to, who do
+    the work and see it on their dashboard."""
+    if can(roles, Permission.MANAGE_DIALOGUES):
+        return True
+    return (
+        can(roles, Permission.HANDLE_CASES)
+        and user_division_id is not None
+        and user_division_id == follow_up_division_id
+    )

@@ -15,7 +15,15 @@ from sqlalchemy import select
 
 from portal.domain import dialogues as rules
 from portal.extensions import db
-from portal.models import Case, Dialogue, FollowUp, OutboxMessage, ReceptionVisit, Registration
+from portal.models import (
+    AuditLog,
+    Case,
+    Dialogue,
+    FollowUp,
+    OutboxMessage,
+    ReceptionVisit,
+    Registration,
+)
 from portal.rules import current_rules
 from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
@@ -587,6 +595,39 @@ def test_dashboard_lists_follow_ups_of_the_division_and_all_for_leaders(client, 
     page = client.get("/quan-tri/").get_data(as_text=True)
     assert "Việc của phòng mình" in page and "Việc của phòng khác" in page
     assert f"/quan-tri/lich-tiep/{dialogue.id}" in page
+
+
+def test_division_handlers_mark_their_follow_ups_done_from_the_dashboard(client, login_as) -> None:
+    dialogue = _yesterday_session()
+    ours = make_division(name="Phòng Bưu chính")
+    theirs = make_division(name="Thanh tra Sở")
+    mine = _follow_up(dialogue, "Việc của phòng mình", TODAY_VN, division_id=ours.id)
+    other = _follow_up(dialogue, "Việc của phòng khác", TODAY_VN, division_id=theirs.id)
+    mine_id, other_id = mine.id, other.id
+    login_as("handler", division=ours)
+    page = client.get("/quan-tri/").get_data(as_text=True)
+    assert f"/quan-tri/lich-tiep/viec-can-lam/{mine_id}" in page
+    refused = client.post_form(
+        f"/quan-tri/lich-tiep/viec-can-lam/{other_id}",
+        {"status": "done", "back": "home"},
+        token_from="/quan-tri/",
+    )
+    assert refused.status_code == 403
+    done = client.post_form(
+        f"/quan-tri/lich-tiep/viec-can-lam/{mine_id}",
+        {"status": "done", "back": "home"},
+        token_from="/quan-tri/",
+    )
+    assert done.status_code == 303 and done.headers["Location"].endswith("/quan-tri/")
+    db.session.expire_all()
+    assert db.session.get(FollowUp, mine_id).status == "done"
+    assert db.session.get(FollowUp, other_id).status != "done"
+    assert db.session.scalar(
+        select(AuditLog).where(
+            AuditLog.action == "dialogue.follow_up_status", AuditLog.target_id == str(mine_id)
+        )
+    )
+    assert "Việc của phòng mình" not in client.get("/quan-tri/").get_data(as_text=True)
 
 
 def test_dashboard_warns_of_coming_months_without_the_head(client, login_as) -> None:

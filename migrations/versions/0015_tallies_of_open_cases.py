@@ -6,8 +6,11 @@ counts and the dashboard read it instead of counting every open case, which keep
 fast at a million cases as at a thousand (docs/performance.md).
 
 On PostgreSQL one function serves the three events; it changes the two tally rows of a
-moved case in key order, so two officials moving cases in opposite directions at the same
-moment cannot deadlock. On SQLite (one writer at a time) three triggers do the same.
+moved case in key order, so two officials each moving a case in opposite directions at the
+same moment cannot deadlock (a statement that moves many cases at once, like the deadline
+recomputation, can still meet such a move in a cycle: PostgreSQL then cancels one of the two,
+whose user sees the error page and tries again). On SQLite (one writer at a time) three
+triggers do the same.
 
 Revision ID: 0015
 Revises: 0014
@@ -141,12 +144,17 @@ def upgrade():
             "next_due_on", "division_id", "assignee_id", name=op.f("pk_open_case_tallies")
         ),
     )
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        # A running app may write cases meanwhile: hold its writers until the triggers exist
+        # (this transaction), so no change falls between the count and the triggers.
+        op.execute("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE")
     op.execute(
         f"INSERT INTO open_case_tallies ({KEY}, cases) "
         "SELECT next_due_on, coalesce(division_id, 0), coalesce(assignee_id, 0), count(*) "
         "FROM cases WHERE next_due_on IS NOT NULL GROUP BY 1, 2, 3"
     )
-    if op.get_bind().dialect.name == "postgresql":
+    if postgresql:
         for statement in (POSTGRESQL_ADD, POSTGRESQL_FUNCTION, *POSTGRESQL_TRIGGERS):
             op.execute(statement)
     else:

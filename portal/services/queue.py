@@ -86,14 +86,15 @@ COUNT_CAP = 10_000
 @dataclass(frozen=True)
 class Result:
     rows: list[Row]
-    total: int  # COUNT_CAP + 1 means "more than COUNT_CAP"; overdue and due_soon are then
-    overdue: int  # counted among those first COUNT_CAP + 1 rows only, so not shown
+    total: int  # counted row by row, COUNT_CAP + 1 means "more than COUNT_CAP"; overdue and
+    overdue: int  # due_soon are then counted among those first rows only, so not shown
     due_soon: int
     next_after: str | None  # keyset cursor of the next page, None on the last page
+    exact: bool = False  # read from the tallies: exact whatever the total
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return not self.exact and self.total > COUNT_CAP
 
 
 def _filtered(
@@ -246,6 +247,7 @@ def search(
     due_column = Case.next_due_on
 
     counts = _tallied_counts(session, filters, today, soon)
+    exact = counts is not None
     if counts is None:
         # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word
         # at a million cases would otherwise count a hundred thousand matches three times.
@@ -293,6 +295,7 @@ def search(
         overdue=overdue,
         due_soon=due_soon,
         next_after=next_after,
+        exact=exact,
     )
 
 

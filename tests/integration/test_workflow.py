@@ -415,6 +415,9 @@ def test_queue_counts_stop_past_the_cap(client, monkeypatch) -> None:
     page = client.get("/quan-tri/don/?q=cot+dien").get_data(as_text=True)
     assert "Hơn 3 đơn." in page
     assert page.count("Cột điện số") == 5  # the list itself is not capped
+    # the working queue's counts come from the tallies: exact past the cap
+    page = client.get("/quan-tri/don/").get_data(as_text=True)
+    assert "5 đơn;" in page and "Hơn 3 đơn." not in page
 
 
 def test_common_and_rare_words_find_the_same_cases(client, monkeypatch) -> None:

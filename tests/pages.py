@@ -42,6 +42,12 @@ def check_page(html: str) -> list[str]:
     ids = Counter(el.get("id") for el in root.iter() if el.get("id"))
     problems += [f"duplicate id {i!r}" for i, n in ids.items() if n > 1]
 
+    for element in root.iter():
+        for attribute in ("aria-describedby", "aria-labelledby", "aria-controls"):
+            missing = [ref for ref in (element.get(attribute) or "").split() if ref not in ids]
+            if missing:
+                problems.append(f"{attribute} points at no element: {' '.join(missing)!r}")
+
     labelled = {label.get("for") for label in root.iter(f"{NS}label")}
     for tag in ("input", "select", "textarea"):
         for control in root.iter(f"{NS}{tag}"):

@@ -101,6 +101,14 @@ class OfficeReportForm(SectionsForm):
     )
 
 
+class ReopenForm(BaseForm):
+    reason = TextAreaField(
+        _l("Why the compiled report is reopened"),
+        validators=[DataRequired(), Length(max=rules.MAX_REASON_LENGTH)],
+        render_kw={"rows": 3},
+    )
+
+
 class ReturnForm(BaseForm):
     reason = TextAreaField(
         _l("Why the report goes back to the division"),

@@ -15,6 +15,7 @@ from portal.admin.report_forms import (
     DivisionReportForm,
     OfficeReportForm,
     OpenRoundForm,
+    ReopenForm,
     ReturnForm,
 )
 from portal.domain import yearly_report as rules
@@ -126,6 +127,7 @@ def _office_page(
     dates_form: DatesForm | None = None,
     return_form: ReturnForm | None = None,
     return_for: int | None = None,
+    reopen_form: ReopenForm | None = None,
 ) -> str:
     today = today_local()
     rows = service.overview(db.session, round_, today=today)
@@ -137,6 +139,7 @@ def _office_page(
     if return_form is not None and return_for is not None:
         return_forms[return_for] = return_form
     dates_form = dates_form or DatesForm(formdata=None, obj=round_)
+    reopen_form = reopen_form or ReopenForm(formdata=None)
     if office_form is None:
         office_form = OfficeReportForm(
             formdata=None,
@@ -153,8 +156,12 @@ def _office_page(
         office_form=office_form,
         dates_form=dates_form,
         return_forms=return_forms,
+        reopen_form=reopen_form,
         page_has_errors=bool(
-            office_form.errors or dates_form.errors or (return_form and return_form.errors)
+            office_form.errors
+            or dates_form.errors
+            or reopen_form.errors
+            or (return_form and return_form.errors)
         ),
         today=today,
     )
@@ -164,6 +171,25 @@ def _office_page(
 @require(Permission.MANAGE_REPORTING)
 def reporting_round(round_id: int) -> ResponseReturnValue:
     return _office_page(_round(round_id))
+
+
+@bp.post("/bao-cao-nam/<int:round_id>/mo-lai")
+@require(Permission.MANAGE_REPORTING)
+def reporting_round_reopen(round_id: int) -> ResponseReturnValue:
+    round_ = _round(round_id)
+    form = ReopenForm()
+    if not form.validate():
+        return _office_page(round_, reopen_form=form)
+    try:
+        service.reopen_round(
+            db.session, round_, form.reason.data, actor_id=current_user.id, now=now_utc()
+        )
+    except service.ReportError:
+        db.session.rollback()
+        flash(_("The round is open already."), "error")
+        return redirect(url_for("admin.reporting_round", round_id=round_.id), 303)
+    flash(_("The round is open again: correct the report and compile it again."), "success")
+    return redirect(url_for("admin.reporting_round", round_id=round_.id), 303)
 
 
 @bp.post("/bao-cao-nam/<int:round_id>/thoi-han")

@@ -481,6 +481,33 @@ def compile_round(
     session.commit()
 
 
+def reopen_round(
+    session: Session, round_: ReportingRound, reason: str, *, actor_id: int | None, now: datetime
+) -> None:
+    """The Office reopens a compiled round to correct its report, with a reason. Its text is
+    kept to edit; the department's figures are taken again when it is compiled again, and
+    the documents cannot be downloaded until then. Commit."""
+    if round_.status != "compiled":
+        raise ReportError("not_compiled")
+    reason = reason.strip()
+    if not reason or len(reason) > rules.MAX_REASON_LENGTH:
+        raise ReportError("reason")
+    round_.status = "open"
+    round_.compiled_by_id = None
+    round_.compiled_at = None
+    round_.updated_at = now
+    record(
+        session,
+        actor_id=actor_id,
+        action="report_round.reopen",
+        now=now,
+        target_type="reporting_round",
+        target_id=round_.id,
+        reason=reason,
+    )
+    session.commit()
+
+
 def office_figures(session: Session, round_: ReportingRound, *, today: date) -> Figures:
     """The compiled snapshot, or the live department-wide figures while the round is open."""
     if round_.status == "compiled" and round_.figures:

@@ -338,7 +338,7 @@ def test_the_office_compiles_and_downloads_the_report_and_the_figures(client, lo
     assert round_.figures["cases_received"] == 1
     assert round_.figures["articles_published"] == 0
     compiled_page = client.get(url).get_data(as_text=True)
-    assert "<textarea" not in compiled_page
+    assert 'name="directives"' not in compiled_page  # the text can no longer be edited
     assert "Toàn Sở: Kết quả targets của phòng." in compiled_page
 
     docx = client.get(f"{url}/bao-cao.docx")
@@ -375,6 +375,57 @@ def test_the_office_compiles_and_downloads_the_report_and_the_figures(client, lo
         assert error.code == "compiled"
     else:
         raise AssertionError("submitted into a compiled round")
+
+
+def test_the_office_reopens_a_compiled_report_with_a_reason(client, login_as):
+    division = make_division(name="Thanh tra Sở")
+    make_user(roles=("handler",), division=division)
+    round_ = open_round()
+    office_text = {k: f"Toàn Sở: {v}" for k, v in TEXT.items()}
+    service.compile_round(
+        db.session,
+        round_,
+        office_text,
+        document_number="125",
+        actor_id=None,
+        now=NOW,
+        today=NOW.date(),
+    )
+    login_as("leader")
+    url = f"/quan-tri/bao-cao-nam/{round_.id}"
+    assert client.get(f"{url}/bao-cao.docx").status_code == 200
+
+    no_reason = client.post_form(f"{url}/mo-lai", {"reason": "  "}, token_from=url)
+    assert no_reason.status_code == 200
+    assert "Lỗi" in no_reason.get_data(as_text=True)  # named beside the field, page kept
+    db.session.refresh(round_)
+    assert round_.status == "compiled"
+
+    reopened = client.post_form(
+        f"{url}/mo-lai", {"reason": "Sai số liệu mục 2, Văn phòng sửa lại."}, token_from=url
+    )
+    assert reopened.status_code == 303
+    db.session.refresh(round_)
+    assert round_.status == "open" and round_.compiled_at is None
+    assert client.get(f"{url}/bao-cao.docx").status_code == 404  # until compiled again
+    page = client.get(url).get_data(as_text=True)
+    assert "Toàn Sở: Kết quả targets của phòng." in page and 'name="directives"' in page
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "report_round.reopen"))
+    assert audit.detail["reason"] == "Sai số liệu mục 2, Văn phòng sửa lại."
+
+    again = client.post_form(
+        f"{url}/tong-hop",
+        {**office_text, "document_number": "126", "action": "compile"},
+        token_from=url,
+    )
+    assert again.status_code == 303
+    db.session.refresh(round_)
+    assert round_.status == "compiled" and round_.document_number == "126"
+    handler = sign_in(client.application, make_user(roles=("handler",), division=division))
+    refused = handler.post_form(f"{url}/mo-lai", {"reason": "Muốn sửa"}, token_from="/quan-tri/")
+    assert refused.status_code == 403  # only the Office reopens
+    db.session.refresh(round_)
+    assert round_.status == "compiled"
 
 
 def _reminder_setup():  # type: ignore[no-untyped-def]

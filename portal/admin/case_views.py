@@ -120,7 +120,9 @@ def _extra_args(extra: CaseListFilters) -> list[tuple[str, str]]:
     return pairs
 
 
-EXPORT_LIMIT = 100_000
+# openpyxl writes about 15 µs a cell: 20,000 rows of 12 columns take a few seconds, well
+# inside a worker's timeout, where 100,000 took over a minute (docs/performance.md).
+EXPORT_LIMIT = 20_000
 
 
 @bp.get("/don.xlsx")

@@ -255,6 +255,20 @@ def test_case_list_xlsx_keeps_filters_and_hides_identities(
     assert cell.data_type == "s" and cell.quotePrefix
 
 
+def test_a_case_list_export_past_the_limit_is_cut_and_says_so(
+    client, login_as, data, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.admin import case_views
+
+    monkeypatch.setattr(case_views, "EXPORT_LIMIT", 3)
+    login_as("leader")
+    client.set_cookie("lang", "en")
+    response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert len(list(sheet.iter_rows(min_row=4, values_only=True))) == 3
+    assert "narrow it to export the rest" in sheet["A2"].value
+
+
 def test_an_official_without_a_division_sees_no_figures(client, login_as, data) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/quan-tri/thong-ke").status_code == 302  # to the sign-in page
     login_as("handler")

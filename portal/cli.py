@@ -66,19 +66,15 @@ def seed_demo() -> None:
     """Load demo data (idempotent) and print the demo accounts."""
     from flask import current_app
 
-    from portal import demo
+    from portal import demo, web_submissions
     from portal.services import deadlines as deadline_service
-    from portal.services import submissions
 
     shown = demo.seed(db.session, now=now_utc())
     _demo_custodian_keys()
     added = demo.seed_cases(
         db.session,
         now=now_utc(),
-        settings=submissions.Settings(
-            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
-            custodian_public_key=current_app.config.get("CUSTODIAN_PUBLIC_KEY"),
-        ),
+        settings=web_submissions.settings(online=False),
         rules=current_app.extensions["deadline_rules"],
         calendar=deadline_service.load_calendar(db.session),
     )

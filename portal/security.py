@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import current_user
 
+from portal.domain import permissions
 from portal.domain.calendar import VIETNAM_TZ
 from portal.domain.permissions import Permission, can
 from portal.extensions import db, login_manager
@@ -63,6 +64,16 @@ def public_admin_view(view: F) -> F:
 
 def has_permission(permission: Permission) -> bool:
     return bool(current_user.is_authenticated and can(current_user.roles, permission))
+
+
+def may_update_follow_up(follow_up: Any) -> bool:
+    """Whether the signed-in official may mark this session follow-up done or open."""
+    return bool(
+        current_user.is_authenticated
+        and permissions.may_update_follow_up(
+            current_user.roles, current_user.division_id, follow_up.division_id
+        )
+    )
 
 
 @login_manager.user_loader

@@ -25,11 +25,10 @@ from portal.admin.dialogue_forms import (
 )
 from portal.domain import dialogues as rules
 from portal.domain.permissions import Permission
-from portal.domain.permissions import may_update_follow_up as may_update
 from portal.extensions import db
 from portal.models import Dialogue, Division, FollowUp, Registration
 from portal.rules import current_rules
-from portal.security import has_permission, now_utc, require, today_local
+from portal.security import has_permission, may_update_follow_up, now_utc, require, today_local
 from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
 from portal.services import submissions
@@ -327,10 +326,6 @@ def dialogue_follow_up(dialogue_id: int) -> ResponseReturnValue:
     )
     flash(_("The follow-up is added."), "success")
     return redirect(url_for("admin.dialogue_detail", dialogue_id=dialogue.id), 303)
-
-
-def may_update_follow_up(follow_up: FollowUp) -> bool:
-    return may_update(current_user.roles, current_user.division_id, follow_up.division_id)
 
 
 @bp.post("/lich-tiep/viec-can-lam/<int:follow_up_id>")

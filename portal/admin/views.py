@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
-from portal.admin.dialogue_views import may_update_follow_up
 from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoStepForm
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
@@ -15,6 +14,7 @@ from portal.public.views import safe_next
 from portal.security import (
     SESSION_TOKEN_KEY,
     has_permission,
+    may_update_follow_up,
     now_utc,
     public_admin_view,
     require,

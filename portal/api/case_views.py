@@ -127,12 +127,9 @@ def create_case() -> ResponseReturnValue:
         return invalid(detail=_("Send a JSON object with the documented fields."))
     if not form.validate():
         return invalid(form)
-    existing = submissions.find_duplicate(db.session, key)
-    if existing is not None:
-        return _receipt(existing, key, 200)
     config = current_app.config
     try:
-        receipt = submissions.submit(
+        case, receipt = submissions.submit_once(
             db.session,
             submissions.Submission(
                 kind=form.kind.data,
@@ -160,12 +157,9 @@ def create_case() -> ResponseReturnValue:
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
         )
-    except submissions.DuplicateSubmission as duplicate:
-        return _receipt(duplicate.case, key, 200)
     except submissions.TemporarilyUnavailable:
         db.session.rollback()
         return render_error(
             503, _("Confidential cases cannot be received now. Please try again later.")
         )
-    case = db.session.get(Case, receipt.case_id)
-    return _receipt(case, key, 201)  # type: ignore[arg-type]
+    return _receipt(case, key, 201 if receipt else 200)

@@ -157,7 +157,7 @@ def create_request(fmt: str) -> ResponseReturnValue:
         form = ServiceRequestForm(request.form)
         if not form.validate():
             raise Open311Error(400, *form.problems())
-        case, receipt = open311_service.file_request(
+        case, receipt = submissions.submit_once(
             db.session,
             _submission(form, code, token),
             now=now,

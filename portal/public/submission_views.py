@@ -259,8 +259,8 @@ def _send_receipt_now(receipt: submissions.Receipt) -> None:
             notifications.send(settings, recipient=receipt.email, subject=subject, body=body)
         except (OSError, smtplib.SMTPException) as error:
             log.warning("confidential receipt not sent: %s", type(error).__name__)
-    elif receipt.email and current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
-        notifications.deliver_outbox(db.session, settings, now=now_utc(), limit=5)
+    elif receipt.email:
+        web_submissions.deliver_soon()
 
 
 def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:

@@ -3,51 +3,14 @@ cases whose answers may be shown to anybody."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
-from portal.domain.calendar import WorkingCalendar
-from portal.domain.deadlines import Rule
 from portal.domain.open311 import ANSWERED_STATUSES, MAX_RESULTS, SERVICE_CODES
 from portal.models import Case
-from portal.services import submissions
-
-
-def file_request(
-    session: Session,
-    submission: submissions.Submission,
-    *,
-    now: datetime,
-    settings: submissions.Settings,
-    rules: dict[str, Rule],
-    calendar: WorkingCalendar,
-    receipt_email: Callable[[submissions.Receipt], tuple[str, str]] | None = None,
-) -> tuple[Case, submissions.Receipt | None]:
-    """Register the request as a case, or find the case an identical earlier request made.
-
-    Returns the case and, when it was created now, its receipt (None for a repeat).
-    """
-    existing = submissions.find_duplicate(session, submission.idempotency_key)
-    if existing is not None:
-        return existing, None
-    try:
-        receipt = submissions.submit(
-            session,
-            submission,
-            now=now,
-            settings=settings,
-            rules=rules,
-            calendar=calendar,
-            receipt_email=receipt_email,
-        )
-    except submissions.DuplicateSubmission as duplicate:
-        return duplicate.case, None
-    case = session.get(Case, receipt.case_id)
-    assert case is not None  # noqa: S101  (submit has just committed it)
-    return case, receipt
 
 
 def _public() -> Select[tuple[Case]]:

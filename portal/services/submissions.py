@@ -347,6 +347,41 @@ def _insert_with_number(session: Session, case: Case, attempts: int = 5) -> None
         return
 
 
+def submit_once(
+    session: Session,
+    submission: Submission,
+    *,
+    now: datetime,
+    settings: Settings,
+    rules: dict[str, Rule],
+    calendar: WorkingCalendar,
+    receipt_email: Callable[[Receipt], tuple[str, str]] | None = None,
+) -> tuple[Case, Receipt | None]:
+    """Register the submission as a case, or find the case that the same idempotency key
+    made before: for systems that send again when unsure (the JSON API, Open311).
+
+    Returns the case and, when it was created now, its receipt (None for a repeat).
+    """
+    existing = find_duplicate(session, submission.idempotency_key)
+    if existing is not None:
+        return existing, None
+    try:
+        receipt = submit(
+            session,
+            submission,
+            now=now,
+            settings=settings,
+            rules=rules,
+            calendar=calendar,
+            receipt_email=receipt_email,
+        )
+    except DuplicateSubmission as duplicate:
+        return duplicate.case, None
+    case = session.get(Case, receipt.case_id)
+    assert case is not None  # noqa: S101  (submit has just committed it)
+    return case, receipt
+
+
 def find_by_code(session: Session, text: str, pepper: bytes) -> Case | None:
     compact = tracking.normalise_access_code(text or "")
     if compact is None:

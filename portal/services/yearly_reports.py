@@ -17,9 +17,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain import dialogues as dialogue_rules
 from portal.domain import yearly_report as rules
 from portal.domain.calendar import WorkingCalendar
-from portal.domain.dialogues import VIETNAM
 from portal.domain.permissions import Permission, can
 from portal.models import Division, DivisionReport, ReportingRound, User
 from portal.notifications import queue
@@ -184,7 +184,7 @@ def report_of(session: Session, round_id: int, division_id: int) -> DivisionRepo
 
 
 def local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(VIETNAM).date() if moment is not None else None
+    return dialogue_rules.local_day(moment) if moment is not None else None
 
 
 def overview(session: Session, round_: ReportingRound, *, today: date) -> list[OverviewRow]:

@@ -668,12 +668,12 @@ def test_reads_are_rate_limited(client, english, config_override) -> None:
 
 
 def test_a_failure_of_ours_is_a_general_service_error(client, english, monkeypatch) -> None:
-    from portal.services import open311 as open311_service
+    from portal.services import submissions
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(open311_service, "file_request", broken)
+    monkeypatch.setattr(submissions, "submit_once", broken)
     response = _post(client, REFLECTION, key=_issue(), fmt="xml")
     assert response.status_code == 400  # the specification's "general service error"
     assert _xml(response).findtext("error/code") == "500"

@@ -29,9 +29,12 @@ class Portal(Flask):
 
 
 def create_app(config: str | dict[str, Any] | None = None) -> Flask:
-    """Build an app. `config` is a PORTAL_ENV name, or a dict of overrides for tests."""
-    app = Portal(__name__, instance_relative_config=True)
+    """Build an app. `config` is a PORTAL_ENV name, or a dict of overrides for tests;
+    "INSTANCE_PATH" among them replaces the instance folder (settings.py, custodian keys)."""
     overrides = config if isinstance(config, dict) else {}
+    app = Portal(
+        __name__, instance_relative_config=True, instance_path=overrides.get("INSTANCE_PATH")
+    )
     env_name = config if isinstance(config, str) else overrides.get("PORTAL_ENV")
     app.config.from_object(config_for(env_name))
     app.config.from_pyfile("settings.py", silent=True)

@@ -91,14 +91,16 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     from portal import create_app
 
+    # Its own instance folder: a developer's instance/ (settings.py, the demo custodian keys
+    # that `make run` writes) must not change what the tests see.
     instance = tmp_path_factory.mktemp("instance")
     application = create_app(
         {
             "PORTAL_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "INSTANCE_PATH": str(instance),
         }
     )
-    application.instance_path = str(instance)
     application.test_client_class = CheckedClient
     with application.app_context():
         _drop_everything(application)

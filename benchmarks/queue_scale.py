@@ -27,9 +27,9 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
-from portal.scale import seed_scale
 from portal.services import deadlines as deadline_service
 from portal.services import queue
+from portal.services.scale import seed_scale
 
 TODAY = date(2026, 11, 27)
 

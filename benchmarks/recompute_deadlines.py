@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from portal import create_app
 from portal.extensions import db
 from portal.models import Deadline
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
+from portal.web.security import now_utc
 
 
 def main() -> None:

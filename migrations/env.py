@@ -90,7 +90,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("compare_type", True)
-    from portal.search_index import include_object
+    from portal.models.search_index import include_object
 
     conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:

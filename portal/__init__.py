@@ -50,19 +50,19 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 
     _wrap_for_proxy(app)
     _init_extensions(app)
-    from portal.custodian import init_custodian
-    from portal.rules import init_rules
+    from portal.cli.custodian import init_custodian
+    from portal.web.rules import init_rules
 
     init_rules(app)
     init_custodian(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli
-    from portal.errors import init_errors
-    from portal.filters import init_filters
-    from portal.i18n import init_i18n
-    from portal.navigation import init_navigation
-    from portal.security import init_security
+    from portal.web.errors import init_errors
+    from portal.web.filters import init_filters
+    from portal.web.i18n import init_i18n
+    from portal.web.navigation import init_navigation
+    from portal.web.security import init_security
 
     init_errors(app)
     init_i18n(app)
@@ -79,7 +79,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
 
 
 def _wrap_for_proxy(app: Flask) -> None:
-    from portal.proxy import PathPrefix, TrustedProxies
+    from portal.web.proxy import PathPrefix, TrustedProxies
 
     if app.config["URL_PREFIX"].strip("/"):
         app.wsgi_app = PathPrefix(app.wsgi_app, app.config["URL_PREFIX"])  # type: ignore[method-assign]
@@ -92,10 +92,10 @@ def _wrap_for_proxy(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    import portal.database  # noqa: F401  (SQLite connection settings)
+    import portal.web.database  # noqa: F401  (SQLite connection settings)
     from portal import models  # noqa: F401  (one metadata for Alembic)
     from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
-    from portal.i18n import select_locale
+    from portal.web.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

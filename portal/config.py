@@ -135,7 +135,7 @@ class Config:
     EMBED_ALLOWED_ORIGINS = _env_list("EMBED_ALLOWED_ORIGINS")
 
     # The recipient lines ("Nơi nhận") of the consolidated yearly report (docs/legal-notes.md
-    # §31); empty: the defaults in portal/report_documents.py.
+    # §31); empty: the defaults in portal/lib/report_documents.py.
     YEARLY_REPORT_RECIPIENTS = _env_list("YEARLY_REPORT_RECIPIENTS", "") or None
 
     # Open311 GeoReport v2 (docs/open311.md): the jurisdiction_id clients may send (empty: the

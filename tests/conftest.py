@@ -203,7 +203,7 @@ CUSTODIAN_PASSPHRASE = "người giữ khóa của Sở 2026"
 def custodian_keys():  # type: ignore[no-untyped-def]
     from nacl.pwhash import argon2id
 
-    from portal import crypto
+    from portal.lib import crypto
 
     return crypto.generate_custodian_keys(
         CUSTODIAN_PASSPHRASE,

@@ -60,9 +60,9 @@ def make_case(
     from flask import current_app
 
     from portal.models import Case
-    from portal.rules import current_rules
     from portal.services import deadlines as deadline_service
     from portal.services import submissions
+    from portal.web.rules import current_rules
 
     receipt = submissions.submit(
         db.session,

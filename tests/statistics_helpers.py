@@ -28,10 +28,10 @@ from sqlalchemy import select
 from portal.domain.dialogues import local_to_utc
 from portal.extensions import db
 from portal.models import Article, Case, Category, Deadline, Dialogue, FollowUp, Registration
-from portal.rules import current_rules
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
 from portal.services import workflow as workflow_service
+from portal.web.rules import current_rules
 from tests.factories import make_case, make_division, make_user
 
 TODAY = date(2026, 4, 15)

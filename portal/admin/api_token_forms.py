@@ -9,7 +9,7 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.forms import BaseForm
+from portal.web.forms import BaseForm
 
 
 class ApiTokenForm(BaseForm):

@@ -14,9 +14,9 @@ from portal.admin.api_token_forms import ApiTokenForm, RevokeTokenForm
 from portal.domain.permissions import Permission
 from portal.extensions import db
 from portal.models import ApiToken, Division
-from portal.security import now_utc, require
 from portal.services import api_tokens as token_service
-from portal.web_uploads import pepper
+from portal.web.security import now_utc, require
+from portal.web.uploads import pepper
 
 
 def _division_choices() -> list[SelectChoice]:

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import BaseForm, DayField
+from portal.web.forms import BaseForm, DayField
 
 
 class DeadlineCalculatorForm(BaseForm):

@@ -15,11 +15,11 @@ from portal.domain.deadlines import ERROR_LABELS, DeadlineError, alternative_due
 from portal.domain.explain import describe_steps
 from portal.domain.permissions import Permission
 from portal.extensions import db
-from portal.i18n import current_language
 from portal.models import CalendarOverride
-from portal.rules import current_rules
-from portal.security import now_utc, require, today_local
 from portal.services import deadlines as deadline_service
+from portal.web.i18n import current_language
+from portal.web.rules import current_rules
+from portal.web.security import now_utc, require, today_local
 
 
 @bp.get("/tinh-thoi-han")

@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import BaseForm, DayField
+from portal.web.forms import BaseForm, DayField
 
 
 class RevealIdentityForm(BaseForm):

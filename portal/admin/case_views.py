@@ -9,10 +9,25 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import documents, uploads, web_uploads
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
-from portal.admin.labels import (
+from portal.admin.statistics_forms import CaseListFilters
+from portal.domain import workflow
+from portal.domain.deadlines import deadline_state
+from portal.domain.explain import describe_steps
+from portal.domain.permissions import Permission, permissions_for
+from portal.extensions import db
+from portal.lib import documents, uploads
+from portal.models import Attachment, Case, Division, User
+from portal.services import confidentiality, notices
+from portal.services import deadlines as deadline_service
+from portal.services import queue as queue_service
+from portal.services import workflow as workflow_service
+from portal.services.audit import record
+from portal.web import uploads as web_uploads
+from portal.web.downloads import office_file
+from portal.web.i18n import current_language
+from portal.web.labels import (
     ANSWER_OUTCOMES,
     action_label,
     answer_template,
@@ -22,22 +37,8 @@ from portal.admin.labels import (
     refusal_message,
     status_labels,
 )
-from portal.admin.statistics_forms import CaseListFilters
-from portal.domain import workflow
-from portal.domain.deadlines import deadline_state
-from portal.domain.explain import describe_steps
-from portal.domain.permissions import Permission, permissions_for
-from portal.downloads import office_file
-from portal.extensions import db
-from portal.i18n import current_language
-from portal.models import Attachment, Case, Division, User
-from portal.rules import current_rules
-from portal.security import has_permission, now_utc, require, today_local
-from portal.services import confidentiality, notices
-from portal.services import deadlines as deadline_service
-from portal.services import queue as queue_service
-from portal.services import workflow as workflow_service
-from portal.services.audit import record
+from portal.web.rules import current_rules
+from portal.web.security import has_permission, now_utc, require, today_local
 
 PAGE_SIZE = 50
 
@@ -130,7 +131,7 @@ EXPORT_LIMIT = 20_000
 def cases_xlsx() -> ResponseReturnValue:
     """The list as filtered, every page of it (up to EXPORT_LIMIT rows). A confidential case
     shows its pseudonym only: the export never carries a denouncer's identity."""
-    from portal import exports
+    from portal.lib import exports
 
     _form, _extra, filters = _queue_filters()
     rows = queue_service.all_matching(

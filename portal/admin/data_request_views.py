@@ -15,12 +15,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.admin import bp
 from portal.domain.permissions import Permission
 from portal.extensions import db
-from portal.forms import BaseForm, DayField
 from portal.models import DataRequest
-from portal.rules import current_rules
-from portal.security import now_utc, require, today_local
 from portal.services import data_requests
 from portal.services import deadlines as deadline_service
+from portal.web.forms import BaseForm, DayField
+from portal.web.rules import current_rules
+from portal.web.security import now_utc, require, today_local
 
 TYPE_LABELS = {
     "access": _l("See my data"),

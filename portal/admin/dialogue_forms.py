@@ -11,8 +11,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.domain.dialogues import VIETNAM
-from portal.forms import BaseForm, DayField
-from portal.public.submission_forms import citizen_id, vietnamese_phone
+from portal.web.forms import BaseForm, DayField, citizen_id, vietnamese_phone
 
 KIND_CHOICES = (
     ("periodic", _l("Periodic citizen reception")),

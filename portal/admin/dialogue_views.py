@@ -12,7 +12,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import dialogue_emails, web_submissions, web_uploads
 from portal.admin import bp
 from portal.admin.dialogue_forms import (
     ActionForm,
@@ -27,11 +26,14 @@ from portal.domain import dialogues as rules
 from portal.domain.permissions import Permission
 from portal.extensions import db
 from portal.models import Dialogue, Division, FollowUp, Registration
-from portal.rules import current_rules
-from portal.security import has_permission, may_update_follow_up, now_utc, require, today_local
 from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
 from portal.services import submissions
+from portal.web import dialogue_emails
+from portal.web import submissions as web_submissions
+from portal.web import uploads as web_uploads
+from portal.web.rules import current_rules
+from portal.web.security import has_permission, may_update_follow_up, now_utc, require, today_local
 
 
 def _get(dialogue_id: int) -> Dialogue:

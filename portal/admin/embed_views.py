@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.admin import bp
 from portal.domain.permissions import Permission
-from portal.security import require
+from portal.web.security import require
 
 # The widgets a portal embeds: (key in the URL, embed endpoint, label).
 WIDGETS = (

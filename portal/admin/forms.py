@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.forms import BaseForm
+from portal.web.forms import BaseForm
 
 
 class LoginForm(BaseForm):

@@ -6,7 +6,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import BaseForm
+from portal.web.forms import BaseForm
 
 
 class CheckboxesField(SelectMultipleField):

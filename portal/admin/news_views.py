@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from flask import (
     abort,
@@ -27,10 +26,11 @@ from portal.admin import bp
 from portal.admin.news_forms import ArticleForm, PublishForm, StatusForm
 from portal.domain.permissions import Permission
 from portal.extensions import db
+from portal.lib.sanitize import sanitize_article
 from portal.models import Article, ArticleImage, Category
-from portal.sanitize import sanitize_article
-from portal.security import VIETNAM, has_permission, now_utc, require
 from portal.services import news
+from portal.web.security import VIETNAM, has_permission, now_utc, require
+from portal.web.uploads import image_folder
 
 ACTION_SLUGS = {
     "submit": "gui-duyet",
@@ -38,10 +38,6 @@ ACTION_SLUGS = {
     "unpublish": "go-xuong",
     "archive": "luu-tru",
 }
-
-
-def image_folder() -> Path:
-    return Path(current_app.instance_path) / "news-images"
 
 
 def _store(upload: FileStorage) -> ArticleImage:

@@ -18,10 +18,9 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from portal.data.provinces import ALL as ALL_PROVINCES
-from portal.data.provinces import HOME_PROVINCE
-from portal.forms import BaseForm, DayField
-from portal.public.submission_forms import FIELD_CHOICES, citizen_id, vietnamese_phone
+from portal.domain.provinces import ALL as ALL_PROVINCES
+from portal.domain.provinces import HOME_PROVINCE
+from portal.web.forms import FIELD_CHOICES, BaseForm, DayField, citizen_id, vietnamese_phone
 
 CHANNELS = (
     ("post", _l("Letter by post")),

@@ -10,16 +10,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import web_submissions, web_uploads
 from portal.admin import bp
 from portal.admin.register_forms import RegisterCaseForm
 from portal.domain.permissions import Permission
-from portal.downloads import office_file
 from portal.extensions import db
-from portal.rules import current_rules
-from portal.security import now_utc, require, today_local
 from portal.services import deadlines as deadline_service
 from portal.services import reception, submissions
+from portal.web import submissions as web_submissions
+from portal.web import uploads as web_uploads
+from portal.web.downloads import office_file
+from portal.web.rules import current_rules
+from portal.web.security import now_utc, require, today_local
 
 
 @bp.route("/don/moi", methods=["GET", "POST"])
@@ -139,7 +140,7 @@ def reception_register() -> ResponseReturnValue:
 @bp.get("/so-tiep-cong-dan.xlsx")
 @require(Permission.REGISTER_CASES)
 def reception_register_xlsx() -> ResponseReturnValue:
-    from portal import exports
+    from portal.lib import exports
 
     month = _month_arg()
     rows = reception.register_rows(db.session, month=month)

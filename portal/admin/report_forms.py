@@ -9,7 +9,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.domain import yearly_report as rules
-from portal.forms import BaseForm, DayField
+from portal.web.forms import BaseForm, DayField
 
 _PROBLEM_MESSAGES = {
     "missing": _l("Write this section before submitting the report."),

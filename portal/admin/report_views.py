@@ -8,7 +8,6 @@ from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import documents, report_documents
 from portal.admin import bp
 from portal.admin.report_forms import (
     DatesForm,
@@ -20,13 +19,14 @@ from portal.admin.report_forms import (
 )
 from portal.domain import yearly_report as rules
 from portal.domain.permissions import Permission
-from portal.downloads import office_file
 from portal.extensions import db
-from portal.filters import one_decimal, percent
+from portal.lib import documents, report_documents
 from portal.models import DivisionReport, ReportingRound
-from portal.security import has_permission, now_utc, require, today_local
 from portal.services import yearly_reports as service
 from portal.services.audit import record
+from portal.web.downloads import office_file
+from portal.web.filters import one_decimal, percent
+from portal.web.security import has_permission, now_utc, require, today_local
 
 
 def figure_text(figure_id: str, value: float | int | None) -> str:

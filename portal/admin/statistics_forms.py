@@ -10,7 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from portal.domain import periods
-from portal.forms import BaseForm, DayField
+from portal.web.forms import BaseForm, DayField
 
 PERIOD_KINDS = (
     ("month", _l("Month")),

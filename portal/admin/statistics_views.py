@@ -13,23 +13,23 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from portal import charts, exports
 from portal.admin import bp
-from portal.admin.labels import channel_label, kind_labels, status_labels
 from portal.admin.statistics_forms import StatisticsForm
 from portal.domain import periods
 from portal.domain.permissions import Permission
 from portal.domain.workflow import OPEN_STATUSES
-from portal.downloads import office_file
 from portal.extensions import db
-from portal.filters import percent
-from portal.i18n import current_language
+from portal.lib import charts, exports
 from portal.models import Division
-from portal.public.submission_forms import FIELD_CHOICES
-from portal.rules import current_rules
-from portal.security import has_permission, require, today_local
 from portal.services import statistics as statistics_service
 from portal.services.statistics import ANSWERED_STATUSES, OUTCOMES, Statistics
+from portal.web.downloads import office_file
+from portal.web.filters import percent
+from portal.web.forms import FIELD_CHOICES
+from portal.web.i18n import current_language
+from portal.web.labels import channel_label, kind_labels, status_labels
+from portal.web.rules import current_rules
+from portal.web.security import has_permission, require, today_local
 
 
 def outcome_labels() -> dict[str, str]:

@@ -10,8 +10,9 @@ from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoSte
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
-from portal.public.views import safe_next
-from portal.security import (
+from portal.services import accounts, dialogues
+from portal.web.navigation import safe_next
+from portal.web.security import (
     SESSION_TOKEN_KEY,
     has_permission,
     may_update_follow_up,
@@ -20,7 +21,6 @@ from portal.security import (
     require,
     today_local,
 )
-from portal.services import accounts, dialogues
 
 
 def _login_limit() -> str:

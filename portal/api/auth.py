@@ -14,9 +14,9 @@ from flask import Response, abort, g, request
 
 from portal.extensions import db
 from portal.models import ApiToken
-from portal.security import now_utc
 from portal.services import api_tokens
-from portal.web_uploads import pepper
+from portal.web.security import now_utc
+from portal.web.uploads import pepper
 
 F = TypeVar("F", bound=Callable[..., Any])
 

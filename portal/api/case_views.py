@@ -17,19 +17,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import web_submissions
 from portal.api import bp, serializers
 from portal.api.auth import current_token, set_target, token_required
 from portal.api.forms import IDEMPOTENCY_PATTERN, MAX_ID, CaseQueryForm, JsonShapeError, NewCaseForm
 from portal.api.views import invalid, json_body
-from portal.errors import render_error
 from portal.extensions import db
 from portal.models import Case
-from portal.rules import current_rules
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
-from portal.web_uploads import pepper
+from portal.web import submissions as web_submissions
+from portal.web.errors import render_error
+from portal.web.rules import current_rules
+from portal.web.security import now_utc
+from portal.web.uploads import pepper
 
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 

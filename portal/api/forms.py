@@ -19,14 +19,13 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from portal.data.provinces import ALL as ALL_PROVINCES
-from portal.data.provinces import HOME_PROVINCE
 from portal.domain.contacts import PROVINCE_CODES, normalise_citizen_id, normalise_phone
 from portal.domain.contacts import normalise_text as tidy
 from portal.domain.open311 import SERVICE_CODES
+from portal.domain.provinces import ALL as ALL_PROVINCES
+from portal.domain.provinces import HOME_PROVINCE
 from portal.domain.workflow import KINDS, STATUSES
-from portal.forms import BaseForm
-from portal.public.submission_forms import FIELD_CHOICES
+from portal.web.forms import FIELD_CHOICES, BaseForm
 
 API_KINDS: Final = SERVICE_CODES  # what other systems may file: the Open311 services
 FIELDS: Final = tuple(value for value, _label in FIELD_CHOICES)

@@ -11,8 +11,8 @@ from typing import Any
 
 from portal.api import forms
 from portal.api.serializers import IDENTITY_FIELDS
-from portal.data.provinces import ALL as ALL_PROVINCES
-from portal.data.provinces import HOME_PROVINCE
+from portal.domain.provinces import ALL as ALL_PROVINCES
+from portal.domain.provinces import HOME_PROVINCE
 from portal.domain.workflow import STATUSES
 
 JSON = "application/json"

@@ -23,14 +23,14 @@ from portal.api.forms import (
     YearForm,
 )
 from portal.api.openapi import document
-from portal.errors import render_error
 from portal.extensions import csrf, db, limiter
 from portal.models import Article, Dialogue
-from portal.rules import current_rules
-from portal.security import now_utc, today_local
 from portal.services import dialogues, news, submissions
 from portal.services import statistics as statistics_service
-from portal.web_uploads import pepper
+from portal.web.errors import render_error
+from portal.web.rules import current_rules
+from portal.web.security import now_utc, today_local
+from portal.web.uploads import pepper
 
 # Token calls are authenticated by their Authorization header alone; no cookie is read.
 csrf.exempt(bp)

@@ -4,7 +4,7 @@ The department's plan (section IV) asks every division to report on its mass-mob
 to the Office by 22 October and the Office to report to the Board by 25 October, against the
 targets of its section III. The sections below follow the plan's headings. Labels and hints are
 English msgids, marked with `N_` so the catalog picks them up; the views translate them. The
-Word document uses the fixed Vietnamese headings of `portal.report_documents`.
+Word document uses the fixed Vietnamese headings of `portal.lib.report_documents`.
 """
 
 from __future__ import annotations

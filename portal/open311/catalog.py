@@ -13,8 +13,8 @@ from typing import Any, Final
 from flask import url_for
 from flask_babel import gettext as _
 
-from portal.admin.labels import kind_labels
-from portal.public.submission_forms import FIELD_CHOICES
+from portal.web.forms import FIELD_CHOICES
+from portal.web.labels import kind_labels
 
 CHANGESET: Final = "2026-11-27 00:00"
 """When the services or their definitions last changed (discovery's changeset): change it with

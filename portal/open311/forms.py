@@ -15,9 +15,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from portal.domain.open311 import DESCRIPTION_MAX, SUBJECT_MAX
-from portal.forms import BaseForm
 from portal.open311.catalog import CONSENT_VALUE
-from portal.public.submission_forms import FIELD_CHOICES, vietnamese_phone
+from portal.web.forms import FIELD_CHOICES, BaseForm, vietnamese_phone
 
 
 def _coordinate(limit: float) -> Any:

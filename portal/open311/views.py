@@ -18,8 +18,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from portal import web_submissions
-from portal.admin.labels import kind_labels, status_labels
 from portal.domain import open311 as georeport
 from portal.domain.tracking import parse_case_number
 from portal.extensions import db, limiter
@@ -28,12 +26,14 @@ from portal.open311 import bp
 from portal.open311.catalog import CHANGESET, definition, service_name, services
 from portal.open311.forms import ServiceRequestForm
 from portal.open311.render import FORMATS, respond, respond_error
-from portal.rules import current_rules
-from portal.security import VIETNAM, now_utc
 from portal.services import api_tokens, submissions
 from portal.services import deadlines as deadline_service
 from portal.services import open311 as open311_service
-from portal.web_uploads import pepper as _pepper
+from portal.web import submissions as web_submissions
+from portal.web.labels import kind_labels, status_labels
+from portal.web.rules import current_rules
+from portal.web.security import VIETNAM, now_utc
+from portal.web.uploads import pepper as _pepper
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,14 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from portal import dialogue_emails
 from portal.extensions import db, limiter
 from portal.models import Dialogue, Registration
 from portal.public import bp
 from portal.public.dialogue_forms import CancelRegistrationForm, DialogueRegistrationForm
-from portal.security import now_utc
 from portal.services import dialogues as service
-from portal.web_uploads import pepper as _pepper
+from portal.web import dialogue_emails
+from portal.web.security import now_utc
+from portal.web.uploads import pepper as _pepper
 
 RECEIPT_KEY = "dialogue_receipt"
 ICS_MIMETYPE = "text/calendar"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
-from portal.forms import BaseForm
+from portal.web.forms import BaseForm
 
 
 class LanguageForm(BaseForm):

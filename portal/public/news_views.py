@@ -9,8 +9,8 @@ from sqlalchemy import select
 from portal.extensions import cache, db
 from portal.models import Article, ArticleImage, Category, article_categories
 from portal.public import bp
-from portal.security import now_utc
 from portal.services import news
+from portal.web.security import now_utc
 
 PER_PAGE = 10
 
@@ -23,7 +23,7 @@ def _anonymous() -> bool:
 
 
 def _cache_key(*_args: object, **_kwargs: object) -> str:
-    from portal.i18n import current_language
+    from portal.web.i18n import current_language
 
     return f"news:{current_language()}:{request.script_root}{request.full_path}"
 
@@ -119,7 +119,7 @@ def article(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tin-tuc/anh/<name>")
 def news_image(name: str) -> ResponseReturnValue:
-    from portal.admin.news_views import image_folder
+    from portal.web.uploads import image_folder
 
     if "/" in name or ".." in name:
         abort(404)

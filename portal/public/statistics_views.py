@@ -10,12 +10,12 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from portal import charts
 from portal.extensions import db
+from portal.lib import charts
 from portal.public import bp
 from portal.public.news_views import cached_page
-from portal.security import today_local
 from portal.services import statistics as statistics_service
+from portal.web.security import today_local
 
 FIRST_YEAR = 2020
 

@@ -27,13 +27,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
-from portal.data.provinces import ALL as ALL_PROVINCES
-from portal.data.provinces import HOME_PROVINCE
-from portal.domain.contacts import normalise_citizen_id, normalise_phone
-from portal.forms import BaseForm, DayField
+from portal.domain.provinces import ALL as ALL_PROVINCES
+from portal.domain.provinces import HOME_PROVINCE
+from portal.web.forms import FIELD_CHOICES, BaseForm, DayField, citizen_id, vietnamese_phone
 
 KINDS = ("complaint", "denunciation", "petition", "reflection")
 # Vietnamese URL slug of each kind, and back.
@@ -44,34 +42,6 @@ KIND_SLUGS = {
     "reflection": "phan-anh",
 }
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
-
-FIELD_CHOICES = (
-    ("press", _l("Press")),
-    ("publishing", _l("Publishing, printing and distribution")),
-    ("post", _l("Postal services")),
-    ("telecom", _l("Telecommunications and the Internet")),
-    ("it", _l("Information technology and digital transformation")),
-    ("broadcast", _l("Radio, television and electronic information")),
-    ("grassroots", _l("Grassroots information")),
-    ("administration", _l("Administrative procedures and officials' conduct")),
-    ("other", _l("Other")),
-)
-
-
-def vietnamese_phone(form: Any, field: Any) -> None:
-    if field.data:
-        normalised = normalise_phone(field.data)
-        if normalised is None:
-            raise ValidationError(_l("Enter a Vietnamese phone number, for example 0912 345 678."))
-        field.data = normalised
-
-
-def citizen_id(form: Any, field: Any) -> None:
-    if field.data:
-        normalised = normalise_citizen_id(field.data)
-        if normalised is None:
-            raise ValidationError(_l("A citizen ID number has exactly 12 digits."))
-        field.data = normalised
 
 
 def email_field(description: Any = None) -> Any:

@@ -24,9 +24,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from portal import crypto, notifications, web_submissions, web_uploads
 from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
+from portal.lib import crypto
 from portal.public import bp
 from portal.public.submission_forms import (
     FORMS,
@@ -37,11 +37,13 @@ from portal.public.submission_forms import (
     ReissueForm,
     SubmissionForm,
 )
-from portal.rules import current_rules
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
-from portal.services import submissions
-from portal.web_uploads import pepper as _pepper
+from portal.services import notifications, submissions
+from portal.web import submissions as web_submissions
+from portal.web import uploads as web_uploads
+from portal.web.rules import current_rules
+from portal.web.security import now_utc
+from portal.web.uploads import pepper as _pepper
 
 log = logging.getLogger(__name__)
 
@@ -414,7 +416,7 @@ def answer_file() -> ResponseReturnValue:
     """A document published with the answer, for the holder of the access code."""
     from flask import send_file
 
-    from portal import uploads
+    from portal.lib import uploads
     from portal.models import Attachment
 
     form = LookupForm()

@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from portal.i18n import LANGUAGE_COOKIE
 from portal.public import bp
 from portal.public.forms import LanguageForm
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths are followed after a form, never another host."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+from portal.web.i18n import LANGUAGE_COOKIE
+from portal.web.navigation import safe_next
 
 
 @bp.get("/")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from portal import crypto
+from portal.lib import crypto
 from portal.models import Case
 from portal.services import ServiceError
 from portal.services.audit import record

@@ -2,7 +2,7 @@
 
 Taking a seat is one transaction holding the write lock: on PostgreSQL the session's row is
 locked (SELECT … FOR UPDATE) before seats are counted; on SQLite a POST request's transaction
-already starts with BEGIN IMMEDIATE (see portal/database.py), which serialises writers.
+already starts with BEGIN IMMEDIATE (see portal/web/database.py), which serialises writers.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import notifications
 from portal.domain import dialogues as rules
 from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.deadlines import Rule
 from portal.models import Case, Dialogue, Division, FollowUp, Registration
-from portal.services import ServiceError, reception, submissions
+from portal.services import ServiceError, notifications, reception, submissions
 from portal.services.audit import record
 
 # Renders one e-mail (subject, body) for a citizen; the service queues it with its change.

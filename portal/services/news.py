@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from portal import images
 from portal.domain.search import fold, terms
 from portal.domain.slugs import slugify, unique_slug
+from portal.lib import images
 from portal.models import Article, ArticleImage, ArticleRevision, Category
 from portal.services import ServiceError
 from portal.services.audit import record

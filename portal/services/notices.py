@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal import documents
 from portal.domain import workflow
+from portal.lib import documents
 from portal.models import Case
 
 # A notice, and the statuses (or condition) in which the case has it.

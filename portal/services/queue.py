@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, load_only
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import fold, terms
 from portal.models import Case, OpenCaseTally
-from portal.search_index import Match, matches
+from portal.models.search_index import Match, matches
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.data.register import KIND_WORDS, STATUS_WORDS
+from portal.domain.register_wording import KIND_WORDS, STATUS_WORDS
 from portal.models import Case, ReceptionVisit
 from portal.services.audit import record
 

@@ -15,7 +15,7 @@ from portal.domain import dialogues as dialogue_rules
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import Permission, permissions_for
 from portal.models import Case, Deadline, Dialogue, FollowUp, User
-from portal.notifications import queue
+from portal.services.notifications import queue
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import crypto, notifications
 from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.deadlines import Rule, due_date, receipt_date
 from portal.domain.search import fold
 from portal.domain.workflow import acceptance_rule
+from portal.lib import crypto
 from portal.models import Attachment, Case, CaseEvent, Deadline
-from portal.services import ServiceError
+from portal.services import ServiceError, notifications
 from portal.services.audit import record
 
 FINAL_STATUSES = frozenset({"resolved", "closed"})

@@ -22,9 +22,9 @@ from portal.domain import yearly_report as rules
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import Permission, can
 from portal.models import Division, DivisionReport, ReportingRound, User
-from portal.notifications import queue
 from portal.services import ServiceError, statistics
 from portal.services.audit import record
+from portal.services.notifications import queue
 
 Figures = dict[str, float | int | None]
 

@@ -7,8 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from portal.extensions import db
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
+from portal.web.security import now_utc
 from tests.factories import PASSWORD, make_user
 
 

@@ -78,6 +78,6 @@ def test_statistics_to_cases_and_exports(app: Flask, page: Page, visit, follow) 
 
 
 def _today():  # type: ignore[no-untyped-def]
-    from portal.security import today_local
+    from portal.web.security import today_local
 
     return today_local()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from portal.domain import yearly_report as rules
 from portal.extensions import db
-from portal.security import today_local
+from portal.web.security import today_local
 from tests.factories import PASSWORD, make_case, make_division, make_user
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import ApiToken, AuditLog, Case
-from portal.security import today_local
 from portal.services import api_tokens
+from portal.web.security import today_local
 from tests.api_helpers import (
     NEW_CASE,
     bearer,

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditLog, UserSession
-from portal.security import SESSION_TOKEN_KEY, now_utc
 from portal.services import accounts
+from portal.web.security import SESSION_TOKEN_KEY, now_utc
 from tests.factories import PASSWORD, make_user
 
 LOGIN = "/quan-tri/dang-nhap"

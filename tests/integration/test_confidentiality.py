@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal import crypto
 from portal.extensions import db
+from portal.lib import crypto
 from portal.models import Attachment, AuditLog, Case
 from tests.conftest import CUSTODIAN_PASSPHRASE, is_postgres
 from tests.integration.submission_helpers import fill, form_page, submit_and_read_code

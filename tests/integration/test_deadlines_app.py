@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditLog, CalendarOverride, Deadline
-from portal.rules import current_rules
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
+from portal.web.rules import current_rules
+from portal.web.security import now_utc
 
 
 @pytest.fixture

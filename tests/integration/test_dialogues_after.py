@@ -24,10 +24,10 @@ from portal.models import (
     ReceptionVisit,
     Registration,
 )
-from portal.rules import current_rules
 from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
 from portal.services import reminders, submissions
+from portal.web.rules import current_rules
 from tests.factories import make_division, make_user
 from tests.integration.test_dialogues import make_dialogue
 

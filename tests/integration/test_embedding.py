@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from portal.proxy import PathPrefix, TrustedProxies
+from portal.web.proxy import PathPrefix, TrustedProxies
 from tests.integration.submission_helpers import BY_KIND, CODE_RE, COMMON, hidden_values
 
 PORTAL = "https://portal.example.gov.vn"

@@ -11,7 +11,7 @@ from portal.extensions import db
 
 def _differences() -> list:
     with db.engine.connect() as connection:
-        from portal.search_index import include_object
+        from portal.models.search_index import include_object
 
         context = MigrationContext.configure(
             connection,

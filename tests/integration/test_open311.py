@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import AuditLog, Case
-from portal.rules import current_rules
-from portal.security import VIETNAM, today_local
 from portal.services import api_tokens
 from portal.services.deadlines import load_calendar
 from portal.services.submissions import access_code_for, find_by_code
 from portal.services.workflow import ActionInput, perform
+from portal.web.rules import current_rules
+from portal.web.security import VIETNAM, today_local
 from tests.factories import make_case, make_division, make_user
 
 BASE = "/open311/v2"

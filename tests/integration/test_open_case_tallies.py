@@ -123,7 +123,7 @@ def test_queue_counts_and_dashboard_read_the_tallies(app_ctx) -> None:
 def test_concurrent_moves_keep_the_tallies_right(app: Flask, app_ctx) -> None:
     """Two sessions move cases between the same two keys in opposite directions at once: on
     PostgreSQL the trigger locks the tally rows in key order, so neither waits on the other
-    forever; on SQLite the writers take turns (BEGIN IMMEDIATE, see portal/database.py)."""
+    forever; on SQLite the writers take turns (BEGIN IMMEDIATE, see portal/web/database.py)."""
     first, second = make_division(), make_division(name="Văn phòng Sở")
     ids = []
     for number in range(40):
@@ -164,8 +164,8 @@ def test_concurrent_moves_keep_the_tallies_right(app: Flask, app_ctx) -> None:
 def test_open_case_search_follows_cases_in_and_out_of_the_queue(
     app_ctx, monkeypatch, common: bool
 ) -> None:
-    from portal import search_index
     from portal.domain.search import fold
+    from portal.models import search_index
 
     if common:  # every word counts as common: the plan that walks the list's own index
         monkeypatch.setattr(search_index, "COMMON", 1)

@@ -72,7 +72,7 @@ def test_500_page_renders_when_the_database_is_down() -> None:
 def test_dates_are_dd_mm_yyyy_in_ho_chi_minh(app_ctx) -> None:
     from datetime import UTC, date, datetime
 
-    from portal.i18n import format_day, format_moment
+    from portal.web.i18n import format_day, format_moment
 
     with app_ctx.test_request_context("/"):
         assert format_day(date(2026, 2, 3)) == "03/02/2026"

@@ -121,7 +121,7 @@ def test_reminders_reach_officials_by_smtp(app, client, smtp_server) -> None:
 
 
 def test_outbox_retries_when_smtp_is_down(app, app_ctx) -> None:
-    from portal.notifications import queue
+    from portal.services.notifications import queue
 
     queue(db.session, recipient="a@example.vn", subject="s", body="b", now=datetime.now(UTC))
     db.session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditLog, Case, CaseEvent, Deadline
-from portal.security import today_local
+from portal.web.security import today_local
 from tests.factories import make_case, make_user
 
 
@@ -422,7 +422,7 @@ def test_queue_counts_stop_past_the_cap(client, monkeypatch) -> None:
 
 def test_common_and_rare_words_find_the_same_cases(client, monkeypatch) -> None:
     """On SQLite a word with many matches is planned the other way round (search_index)."""
-    from portal import search_index
+    from portal.models import search_index
 
     for number in range(4):
         make_case(kind="reflection", subject=f"Cột điện số {number}")

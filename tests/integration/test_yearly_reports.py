@@ -11,14 +11,14 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from portal.cli.reports import render_reminder, send_report_reminders
 from portal.domain import yearly_report as rules
 from portal.domain.calendar import WorkingCalendar
 from portal.extensions import db
 from portal.models import AuditLog, DivisionReport, OutboxMessage, ReportingRound
-from portal.notifications import SmtpSettings, deliver_outbox
-from portal.report_cli import render_reminder, send_report_reminders
-from portal.security import today_local
 from portal.services import yearly_reports as service
+from portal.services.notifications import SmtpSettings, deliver_outbox
+from portal.web.security import today_local
 from tests.factories import PASSWORD, make_case, make_division, make_user
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
@@ -550,10 +550,10 @@ def test_the_office_moves_the_division_deadline_and_lateness_follows(client, log
 
 
 def test_reminder_links_use_the_public_address(app, app_ctx, config_override, monkeypatch):
-    import portal.report_cli
+    import portal.cli.reports
 
     config_override(PUBLIC_BASE_URL="https://tayninh.gov.vn/dan-van")
-    monkeypatch.setattr(portal.report_cli, "today_local", lambda: date(2026, 10, 15))
+    monkeypatch.setattr(portal.cli.reports, "today_local", lambda: date(2026, 10, 15))
     _reminder_setup()
     open_round(division_due_on=date(2026, 10, 22))  # five working days after 15/10
     result = app.test_cli_runner().invoke(send_report_reminders)

@@ -1,4 +1,4 @@
-"""Sealing denouncers' identities to the custodian key pair (portal.crypto)."""
+"""Sealing denouncers' identities to the custodian key pair (portal.lib.crypto)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from nacl.pwhash import argon2id
 
-from portal.crypto import (
+from portal.lib.crypto import (
     ENVELOPE_VERSION,
     MIN_PASSPHRASE_LENGTH,
     PADDING_BLOCK,

@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from portal.documents import (
+from portal.lib.documents import (
     CASE_KINDS,
     NOTICE_KINDS,
     Agency,

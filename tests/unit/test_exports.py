@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from portal.exports import (
+from portal.lib.exports import (
     DATE_FORMAT,
     FIRST_DATA_ROW,
     HEADER_ROW,

@@ -1,4 +1,4 @@
-"""News image variants (portal.images)."""
+"""News image variants (portal.lib.images)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
 
-from portal.images import JPEG_QUALITY, WIDTHS, ImageRejected, Variant, make_variants
+from portal.lib.images import JPEG_QUALITY, WIDTHS, ImageRejected, Variant, make_variants
 
 MARK = "ZZMARK"
 

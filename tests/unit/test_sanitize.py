@@ -1,4 +1,4 @@
-"""Article bodies (portal.sanitize): XSS corpus, Word paste, clean articles, idempotence."""
+"""Article bodies (portal.lib.sanitize): XSS corpus, Word paste, clean articles, idempotence."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.sanitize import sanitize_article
+from portal.lib.sanitize import sanitize_article
 
 PREFIX = "/tin-tuc/anh/"
 REL = ' rel="noopener noreferrer"'

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal import charts
+from portal.lib import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

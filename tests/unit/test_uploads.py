@@ -28,8 +28,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from portal import uploads
-from portal.uploads import (
+from portal.lib import uploads
+from portal.lib.uploads import (
     CONTENT_TYPES,
     CleanFile,
     UploadLimits,

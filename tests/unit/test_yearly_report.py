@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from portal import documents, report_documents
 from portal.domain import yearly_report as rules
 from portal.domain.calendar import WorkingCalendar
+from portal.lib import documents, report_documents
 
 CALENDAR = WorkingCalendar()
 

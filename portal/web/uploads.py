@@ -1,6 +1,6 @@
 """Files sent with a form (by a citizen or a clerk): checked, cleaned, kept with the form.
 
-Shared by the public and admin views; the checks themselves live in portal/uploads.py.
+Shared by the public and admin views; the checks themselves live in portal/lib/uploads.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from portal import uploads
 from portal.extensions import db
-from portal.security import now_utc
+from portal.lib import uploads
 from portal.services import submissions
+from portal.web.security import now_utc
 
 log = logging.getLogger(__name__)
 
@@ -145,3 +145,7 @@ def attach_to_case(field_name: str, case_id: int, *, confidential: bool) -> list
     if len(files) > limit.max_files:
         errors.append(_("At most %(count)d files.", count=limit.max_files))
     return errors
+
+
+def image_folder() -> Path:
+    return Path(current_app.instance_path) / "news-images"

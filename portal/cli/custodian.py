@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import crypto
+from portal.lib import crypto
 
 KEY_FILE = "custodian.json"
 custodian_cli = AppGroup("custodian", help="The key pair that seals denouncers' identities.")

@@ -1,7 +1,7 @@
 """The consolidated yearly mass-mobilisation report as Word (.docx) and its figures as .xlsx.
 
 The Word document follows the Decree 30/2020/NĐ-CP layout through the building blocks of
-`portal.documents` (national motto block, agency, number and date line, title, body, figures
+`portal.lib.documents` (national motto block, agency, number and date line, title, body, figures
 as tables, "Nơi nhận" and the signature block). It is addressed to the Board, so it is always
 in Vietnamese: the headings below are the plan's sections in Vietnamese, whatever language the
 official reads the portal in.
@@ -16,9 +16,9 @@ from typing import Final
 
 from babel.numbers import format_decimal
 
-from portal import documents
 from portal.domain import yearly_report as rules
-from portal.exports import workbook_bytes
+from portal.lib import documents
+from portal.lib.exports import workbook_bytes
 
 SECTION_HEADINGS: Final[dict[str, str]] = {
     "directives": (

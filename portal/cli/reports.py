@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.models import Division, ReportingRound, User
-from portal.security import now_utc, today_local
+from portal.web.security import now_utc, today_local
 
 
 def render_reminder(

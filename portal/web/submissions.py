@@ -7,11 +7,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from portal import notifications
 from portal.extensions import db
-from portal.security import now_utc
-from portal.services import submissions
-from portal.web_uploads import pepper
+from portal.services import notifications, submissions
+from portal.web.security import now_utc
+from portal.web.uploads import pepper
 
 
 def settings(*, online: bool = True) -> submissions.Settings:

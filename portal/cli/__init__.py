@@ -7,13 +7,13 @@ from flask import Flask
 
 from portal.domain.permissions import Role
 from portal.extensions import db
-from portal.security import now_utc
+from portal.web.security import now_utc
 
 
 def register_cli(app: Flask) -> None:
-    from portal.custodian import custodian_cli
-    from portal.deadline_cli import calendar_cli, deadline_cli
-    from portal.report_cli import send_report_reminders
+    from portal.cli.custodian import custodian_cli
+    from portal.cli.deadlines import calendar_cli, deadline_cli
+    from portal.cli.reports import send_report_reminders
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -66,8 +66,9 @@ def seed_demo() -> None:
     """Load demo data (idempotent) and print the demo accounts."""
     from flask import current_app
 
-    from portal import demo, web_submissions
     from portal.services import deadlines as deadline_service
+    from portal.services import demo
+    from portal.web import submissions as web_submissions
 
     shown = demo.seed(db.session, now=now_utc())
     _demo_custodian_keys()
@@ -100,7 +101,7 @@ def deliver_outbox() -> None:
     """Send the queued e-mails (run it every minute from a timer)."""
     from flask import current_app
 
-    from portal import notifications
+    from portal.services import notifications
 
     sent, failed = notifications.deliver_outbox(
         db.session,
@@ -117,7 +118,7 @@ def _demo_custodian_keys() -> None:
 
     from flask import current_app
 
-    from portal.custodian import KEY_FILE, write_keys
+    from portal.cli.custodian import KEY_FILE, write_keys
 
     if (
         current_app.config.get("CUSTODIAN_PUBLIC_KEY")
@@ -136,10 +137,10 @@ def send_reminders() -> None:
     from flask import current_app, render_template
     from flask_babel import force_locale
 
-    from portal import dialogue_emails
-    from portal.security import today_local
     from portal.services import deadlines as deadline_service
     from portal.services import dialogues, reminders
+    from portal.web import dialogue_emails
+    from portal.web.security import today_local
 
     def render(user, items):  # type: ignore[no-untyped-def]
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -184,8 +185,8 @@ def seed_scale(cases: int) -> None:
     """Fill the database with many realistic cases (for benchmarks, never in production)."""
     from flask import current_app
 
-    from portal.scale import seed_scale as fill
     from portal.services import deadlines as deadline_service
+    from portal.services.scale import seed_scale as fill
 
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-scale refuses to run in production.")

@@ -1,7 +1,7 @@
 """Cleaning of article bodies written in the rich-text editor or pasted from Microsoft Word.
 
 This is the only module of the project that imports bleach. The stored result is the one HTML
-the templates show unescaped (``portal.filters.article_html``), so everything here errs on the
+the templates show unescaped (``portal.web.filters.article_html``), so everything here errs on the
 side of removing.
 
 Two passes over the body:

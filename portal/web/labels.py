@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal.i18n import format_moment
 from portal.models import Case
+from portal.web.i18n import format_moment
 
 
 def kind_labels() -> dict[str, str]:

@@ -191,8 +191,8 @@ def seed_articles(session: Session, *, now: datetime, author_id: int | None) -> 
     """A few published articles, once."""
     from sqlalchemy import func
 
+    from portal.lib.sanitize import sanitize_article
     from portal.models import Article, Category
-    from portal.sanitize import sanitize_article
     from portal.services import news
 
     if session.scalar(select(func.count(Article.id))):

@@ -9,7 +9,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
+
+from portal.domain.contacts import normalise_citizen_id, normalise_phone
 
 
 def normalise_text(value: Any) -> Any:
@@ -67,3 +70,32 @@ class DayField(StringField):
 
     def _value(self) -> str:
         return self.day.isoformat() if self.day else (self.data or "")
+
+
+FIELD_CHOICES = (
+    ("press", _l("Press")),
+    ("publishing", _l("Publishing, printing and distribution")),
+    ("post", _l("Postal services")),
+    ("telecom", _l("Telecommunications and the Internet")),
+    ("it", _l("Information technology and digital transformation")),
+    ("broadcast", _l("Radio, television and electronic information")),
+    ("grassroots", _l("Grassroots information")),
+    ("administration", _l("Administrative procedures and officials' conduct")),
+    ("other", _l("Other")),
+)
+
+
+def vietnamese_phone(form: Any, field: Any) -> None:
+    if field.data:
+        normalised = normalise_phone(field.data)
+        if normalised is None:
+            raise ValidationError(_l("Enter a Vietnamese phone number, for example 0912 345 678."))
+        field.data = normalised
+
+
+def citizen_id(form: Any, field: Any) -> None:
+    if field.data:
+        normalised = normalise_citizen_id(field.data)
+        if normalised is None:
+            raise ValidationError(_l("A citizen ID number has exactly 12 digits."))
+        field.data = normalised

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from portal.domain.permissions import Permission, Role
-from portal.security import has_permission
+from portal.web.security import has_permission
 
 # The officials' menu, in order. An entry shows once its endpoint exists.
 ADMIN_MENU = (
@@ -78,7 +79,7 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
     app.add_template_global(role_label)
-    from portal.admin import labels
+    from portal.web import labels
 
     for name in (
         "action_label",
@@ -97,7 +98,7 @@ def init_navigation(app: Flask) -> None:
 
 
 def _pick(labels: dict[str, str]) -> str:
-    from portal.i18n import current_language
+    from portal.web.i18n import current_language
 
     return labels.get(current_language(), labels["vi"])
 
@@ -108,7 +109,7 @@ def init_deadline_labels(app: Flask) -> None:
     from portal.domain.deadlines import CONFIDENCE_LABELS, UNIT_LABELS
 
     def day_name(info: Any) -> str:
-        from portal.i18n import current_language
+        from portal.web.i18n import current_language
 
         name = info.name_vi if current_language() == "vi" else (info.name_en or info.name_vi)
         return name or _pick(REASON_LABELS.get(info.reason_code or "", {"vi": ""}))
@@ -118,3 +119,13 @@ def init_deadline_labels(app: Flask) -> None:
     app.add_template_global(lambda kind: _pick(OVERRIDE_KIND_LABELS[kind]), "override_kind_label")
     app.add_template_global(lambda day: _pick(WEEKDAY_LABELS[day.weekday()]), "weekday_label")
     app.add_template_global(day_name, "day_name")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are followed after a form, never another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -73,7 +73,7 @@ def rooted_image_srcset(image: object) -> str:
 
 def vn_long_date(value: object) -> str:
     """'05 tháng 3 năm 2026', the form official letters use."""
-    from portal.security import VIETNAM
+    from portal.web.security import VIETNAM
 
     moment = value.astimezone(VIETNAM) if hasattr(value, "astimezone") else value
     return f"{moment.day:02d} tháng {moment.month} năm {moment.year}"  # type: ignore[attr-defined]
@@ -90,7 +90,7 @@ def reject_key(values: dict[str, str], key: str) -> dict[str, str]:
 
 
 def article_html(body: str | None) -> Markup:
-    """An article body, cleaned by portal.sanitize when it was saved: the one stored HTML
+    """An article body, cleaned by portal.lib.sanitize when it was saved: the one stored HTML
     the templates may show unescaped. Its own links and images were stored as paths from the
     app's root; under a path prefix (docs/embedding.md) they get the prefix here."""
     html = body or ""

@@ -574,7 +574,7 @@ def render_docx(notice: Notice, *, issued_on: date | None = None) -> bytes:
     )
 
 
-# Public building blocks, also used by the yearly report (portal/report_documents.py).
+# Public building blocks, also used by the yearly report (portal/lib/report_documents.py).
 
 
 def new_document() -> DocxDocument:

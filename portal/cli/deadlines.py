@@ -17,9 +17,9 @@ from portal.domain.deadlines import (
 )
 from portal.domain.explain import describe_steps
 from portal.extensions import db
-from portal.rules import current_rules
-from portal.security import now_utc
 from portal.services import deadlines as deadline_service
+from portal.web.rules import current_rules
+from portal.web.security import now_utc
 
 deadline_cli = AppGroup("deadline", help="Legal deadlines: compute, list rules, recompute.")
 calendar_cli = AppGroup("calendar", help="The working-day calendar.")

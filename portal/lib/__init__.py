@@ -1,0 +1,1 @@
+"""Framework-free, database-free technical code."""

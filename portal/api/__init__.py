@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import views  # noqa: E402, F401
+from portal.api import case_views, views  # noqa: E402, F401

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.api import bp, serializers
 from portal.api.auth import current_token, set_target, token_required
 from portal.api.forms import IDEMPOTENCY_PATTERN, MAX_ID, CaseQueryForm, JsonShapeError, NewCaseForm
-from portal.api.views import invalid, json_body
+from portal.api.responses import invalid, json_body
 from portal.extensions import db
 from portal.models import Case
 from portal.services import deadlines as deadline_service

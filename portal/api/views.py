@@ -16,13 +16,13 @@ from portal.api import bp, serializers
 from portal.api.auth import add_authenticate_header, audit_token_call
 from portal.api.forms import (
     MAX_ID,
-    ApiForm,
     JsonShapeError,
     PageForm,
     StatusLookupForm,
     YearForm,
 )
 from portal.api.openapi import document
+from portal.api.responses import invalid, json_body
 from portal.extensions import csrf, db, limiter
 from portal.models import Article, Dialogue
 from portal.services import dialogues, news, submissions
@@ -38,20 +38,6 @@ bp.after_request(add_authenticate_header)
 bp.after_request(audit_token_call)
 
 SLUG_MAX = 200
-
-
-def invalid(form: ApiForm | None = None, detail: str | None = None) -> ResponseReturnValue:
-    """400 with the problems of each field, in the JSON error shape of every API error."""
-    return render_error(
-        400,
-        detail or _("Some values are not valid."),
-        fields=form.problems() if form is not None else None,
-    )
-
-
-def json_body() -> Any:
-    """The request's JSON, or None when it is missing or not JSON."""
-    return request.get_json(silent=True) if request.is_json else None
 
 
 @bp.get("/")
@@ -160,6 +146,3 @@ def case_status() -> ResponseReturnValue:
     if case is None:
         return render_error(404, _("No case matches this code. Check the code on the receipt."))
     return jsonify(serializers.case_status(case, rules=current_rules()))
-
-
-from portal.api import case_views  # noqa: E402, F401

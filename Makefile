@@ -16,14 +16,18 @@ run: $(VENV)/.installed portal/translations/.compiled
 test: $(VENV)/.installed portal/translations/.compiled
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-$(VENV)/.installed: pyproject.toml
+# Every package, transitive ones included, comes pinned with its hashes from requirements.lock
+# (regenerate it after changing pyproject.toml: see README, "Dependencies").
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		(echo "Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 portal/translations/.compiled: $(VENV)/.installed $(wildcard portal/translations/*/LC_MESSAGES/messages.po)

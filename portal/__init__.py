@@ -15,7 +15,9 @@ class Portal(Flask):
     portal/embed), links and form actions to public pages point to their embeddable twins, so
     a citizen stays inside the portal's frame from the first step to the receipt."""
 
-    def url_for(self, endpoint: str, /, *, _standalone: bool = False, **values: Any) -> str:
+    def url_for(  # type: ignore[override]  # one keyword more than Flask's: _standalone
+        self, endpoint: str, /, *, _standalone: bool = False, **values: Any
+    ) -> str:
         if (
             not _standalone
             and endpoint.startswith("public.")

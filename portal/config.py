@@ -8,8 +8,10 @@ never in templates or code.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +28,7 @@ class Config:
     PORTAL_ENV = "development"
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
 
     # Babel: Vietnamese first, dates in Asia/Ho_Chi_Minh.
     LANGUAGES = ("vi", "en")
@@ -187,7 +189,7 @@ def config_for(name: str | None = None) -> type[Config]:
         raise ConfigError(f"PORTAL_ENV={env!r} is not one of {sorted(CONFIGS)}") from exc
 
 
-def check_production(settings: dict) -> None:
+def check_production(settings: Mapping[str, Any]) -> None:
     """Refuse to start a production app that would run with guessable secrets."""
     missing = [key for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not settings.get(key)]
     if missing:

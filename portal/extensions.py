@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -11,7 +13,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +28,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy, typed for the layers below the web: `db.session` is a scoped session
+    that forwards each call to the current app context's `Session`, so the services, typed
+    against `sqlalchemy.orm.Session`, take it as it is."""
+
+    if TYPE_CHECKING:
+        session: Session  # type: ignore[assignment]  # a scoped_session proxies a Session
+
+
+db = Database(model_class=Base)
+if TYPE_CHECKING:
+    Model = Base  # db.Model is Base with Flask-SQLAlchemy's additions; mypy cannot see it
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -86,6 +86,8 @@ def seed_demo() -> None:
     from portal.models import User
 
     editor = db.session.scalar(select(User.id).where(User.email == demo.ACCOUNTS[4][0]))
+    if editor is None:
+        raise click.ClickException("The demo editor's account is missing.")
     articles = demo.seed_articles(db.session, now=now_utc(), author_id=editor)
     if articles:
         click.echo(f"Added {articles} demo articles (see /tin-tuc/).")

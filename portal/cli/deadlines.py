@@ -67,7 +67,7 @@ def due(
     if rule.unit == "hours":
         begin = datetime.fromisoformat(start if "T" in start else f"{start}T00:00")
         if begin.tzinfo is None:
-            from portal.domain.deadlines import VIETNAM_TZ
+            from portal.domain.calendar import VIETNAM_TZ
 
             begin = begin.replace(tzinfo=VIETNAM_TZ)
     calendar = deadline_service.load_calendar(db.session)

@@ -73,11 +73,10 @@ def query_window(
     start: datetime | None, end: datetime | None, *, now: datetime
 ) -> tuple[datetime, datetime]:
     """The requested_datetime range to search: at most 90 days, the last 90 by default."""
-    if start is None and end is None:
-        end = now
     if start is None:
-        start = end - MAX_WINDOW  # type: ignore[operator]
-    if end is None:
+        end = end or now
+        start = end - MAX_WINDOW
+    elif end is None:
         end = start + MAX_WINDOW
     if start > end:
         raise QueryError("start_after_end")

@@ -262,7 +262,7 @@ def _key_options(char: str, method: _InputMethod) -> list[tuple[str, str]] | Non
         return None
     if char == "Đ":
         return [(method.d_stroke, "")]
-    base, *marks = unicodedata.normalize("NFD", char)
+    base, *marks = list(unicodedata.normalize("NFD", char))
     if base not in "AEIOUY":
         return []
     shapes = [mark for mark in marks if mark in method.shape_keys]

@@ -73,7 +73,7 @@ def standalone_url() -> str:
     rule = request.url_rule
     if rule is None or "GET" not in (rule.methods or set()):
         twin, values = "public.home", {}
-    return current_app.url_for(twin, _standalone=True, **values)  # type: ignore[call-arg]
+    return current_app.url_for(twin, _standalone=True, **values)
 
 
 def cookies_refused() -> bool:

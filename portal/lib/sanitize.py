@@ -96,7 +96,8 @@ def sanitize_article(html: str, *, image_prefix: str) -> str:
         filters=[_Finish],
     )
     # Whatever surrounded the removed parts (Word's <head>, for one) leaves blank lines.
-    return cleaner.clean(_prepare(html)).strip(" \t\n\r\f")
+    cleaned: str = cleaner.clean(_prepare(html))
+    return cleaned.strip(" \t\n\r\f")
 
 
 def _prepare(html: str) -> str:
@@ -109,7 +110,8 @@ def _prepare(html: str) -> str:
         escape_rcdata=True,
         alphabetical_attributes=False,
     )
-    return serializer.render(_Prepare(getTreeWalker("etree")(fragment)))
+    rendered: str = serializer.render(_Prepare(getTreeWalker("etree")(fragment)))
+    return rendered
 
 
 class _Prepare(Filter):
@@ -170,7 +172,8 @@ def _safe_href(value: str) -> bool:
 
 
 def _is_external(value: str) -> bool:
-    return convert_entities(value).strip(" \t\n\r\f").lower().startswith("https:")
+    url: str = convert_entities(value)
+    return url.strip(" \t\n\r\f").lower().startswith("https:")
 
 
 def _local_image(url: str, image_prefix: str) -> bool:

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class CalendarOverride(db.Model):
+class CalendarOverride(Model):
     __tablename__ = "calendar_overrides"
     __table_args__ = (
         CheckConstraint("kind IN ('day_off', 'working_day', 'not_day_off')", name="kind"),

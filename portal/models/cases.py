@@ -16,11 +16,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
@@ -140,7 +140,7 @@ class Case(db.Model):
         return f"{self.year}/{self.sequence:04d}"
 
 
-class OpenCaseTally(db.Model):
+class OpenCaseTally(Model):
     """How many cases with a running clock share a nearest deadline, division and assignee.
 
     Kept by database triggers on `cases` (migration 0015), never written by the app, so every
@@ -158,7 +158,7 @@ class OpenCaseTally(db.Model):
     cases: Mapped[int]
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """One legal clock of a case. Its inputs are kept so it can be recomputed."""
 
     __tablename__ = "deadlines"
@@ -195,7 +195,7 @@ class Deadline(db.Model):
     case: Mapped[Case | None] = relationship(back_populates="deadlines")
 
 
-class CaseEvent(db.Model):
+class CaseEvent(Model):
     """Append-only timeline of a case; written by the workflow service only."""
 
     __tablename__ = "case_events"
@@ -213,7 +213,7 @@ class CaseEvent(db.Model):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,7 +236,7 @@ class Attachment(db.Model):
     case: Mapped[Case | None] = relationship(back_populates="attachments")
 
 
-class ReceptionVisit(db.Model):
+class ReceptionVisit(Model):
     """A citizen received in person: a line of the citizen-reception register (Sổ tiếp công
     dân, Mẫu số 03, Circular 04/2021/TT-TTCP); the rest of the line comes from the case."""
 
@@ -254,7 +254,7 @@ class ReceptionVisit(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class DataRequest(db.Model):
+class DataRequest(Model):
     """A request about personal data (Law 91/2025, Decree 356/2025): access, correction,
     deletion, restriction, objection, withdrawal of consent; tracked on legal deadlines."""
 

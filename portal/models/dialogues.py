@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class Dialogue(db.Model):
+class Dialogue(Model):
     __tablename__ = "dialogues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +44,7 @@ class Dialogue(db.Model):
     )
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("code_hash"),
@@ -73,7 +73,7 @@ class Registration(db.Model):
     dialogue: Mapped[Dialogue] = relationship(back_populates="registrations")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A task arising from a session's conclusions, followed up to done."""
 
     __tablename__ = "follow_ups"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.models.accounts import User
 from portal.models.types import UTCDateTime, utcnow
 
@@ -19,7 +19,7 @@ article_categories = Table(
 )
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Article(db.Model):
+class Article(Model):
     __tablename__ = "articles"
     __table_args__ = (Index("ix_articles_status_published", "status", "published_at"),)
 
@@ -60,7 +60,7 @@ class Article(db.Model):
     )
 
 
-class ArticleRevision(db.Model):
+class ArticleRevision(Model):
     """What an article said after each save, who saved it and when."""
 
     __tablename__ = "article_revisions"
@@ -80,7 +80,7 @@ class ArticleRevision(db.Model):
     editor: Mapped[User | None] = relationship()
 
 
-class ArticleImage(db.Model):
+class ArticleImage(Model):
     """An image uploaded for articles, kept in a few widths for responsive pages."""
 
     __tablename__ = "article_images"

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.accounts import Division
 from portal.models.types import UTCDateTime, utcnow
 
 
-class ReportingRound(db.Model):
+class ReportingRound(Model):
     """The Office's round for one year: divisions report by one date, the Office by another.
 
     `sections` holds the Office's consolidated text keyed by section id; `figures` is the
@@ -44,7 +44,7 @@ class ReportingRound(db.Model):
     )
 
 
-class DivisionReport(db.Model):
+class DivisionReport(Model):
     """One division's report in a round: its text per section and the figures filled in."""
 
     __tablename__ = "division_reports"

@@ -9,8 +9,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.public.submission_forms import email_field, vietnamese_phone
-from portal.web.forms import BaseForm
+from portal.public.submission_forms import email_field
+from portal.web.forms import BaseForm, vietnamese_phone
 
 MATTER_KIND_CHOICES = (
     ("complaint", _l("Complaint")),

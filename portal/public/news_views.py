@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort, current_app, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -97,7 +99,7 @@ def article(slug: str) -> ResponseReturnValue:
     row = db.session.scalar(news.public_articles(now_utc()).where(Article.slug == slug))
     if row is None:
         abort(404)
-    related = []
+    related: Sequence[Article] = []
     if row.categories:
         related = db.session.scalars(
             news.public_articles(now_utc())
@@ -145,7 +147,7 @@ def _feed(title: str, rows: list[Article], self_url: str) -> ResponseReturnValue
         entry.link(href=link)
         entry.summary(row.summary)
         entry.published(row.published_at)
-        entry.updated(row.updated_at if row.updated_at > row.published_at else row.published_at)
+        entry.updated(max(row.updated_at, row.published_at or row.updated_at))
     return current_app.response_class(feed.atom_str(pretty=True), mimetype="application/atom+xml")
 
 

@@ -36,7 +36,7 @@ class NewRequest:
 
 
 def _deadline(rule: Rule, start: date, calendar: WorkingCalendar, extensions: int = 0) -> date:
-    return due_date(rule, start, calendar, extensions=extensions, explain=False).due  # type: ignore[return-value]
+    return due_date(rule, start, calendar, extensions=extensions, explain=False).due
 
 
 def register(

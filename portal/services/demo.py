@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Division, User
 from portal.services import accounts
+
+if TYPE_CHECKING:
+    from portal.domain.calendar import WorkingCalendar
+    from portal.domain.deadlines import Rule
+    from portal.services.submissions import Settings
 
 DIVISIONS = (
     ("VP", "Văn phòng Sở"),
@@ -121,7 +127,12 @@ DEMO_CASES = (
 
 
 def seed_cases(
-    session: Session, *, now: datetime, settings: object, rules: dict, calendar: object
+    session: Session,
+    *,
+    now: datetime,
+    settings: Settings,
+    rules: dict[str, Rule],
+    calendar: WorkingCalendar,
 ) -> int:
     """A few cases in different states, once (a database that has cases is left alone)."""
     from datetime import timedelta
@@ -153,9 +164,9 @@ def seed_cases(
                 signed_letter=channel != "web",
             ),
             now=now,
-            settings=settings,  # type: ignore[arg-type]
+            settings=settings,
             rules=rules,
-            calendar=calendar,  # type: ignore[arg-type]
+            calendar=calendar,
         )
     return len(DEMO_CASES)
 
@@ -187,7 +198,7 @@ DEMO_ARTICLES = (
 )
 
 
-def seed_articles(session: Session, *, now: datetime, author_id: int | None) -> int:
+def seed_articles(session: Session, *, now: datetime, author_id: int) -> int:
     """A few published articles, once."""
     from sqlalchemy import func
 
@@ -209,7 +220,7 @@ def seed_articles(session: Session, *, now: datetime, author_id: int | None) -> 
                 category_ids=[category.id] if category else [],
                 tags="dân vận chính quyền",
             ),
-            editor_id=author_id,  # type: ignore[arg-type]
+            editor_id=author_id,
             now=now,
             sanitize=lambda html: sanitize_article(html, image_prefix=news.IMAGE_PREFIX),
             text_of=lambda html: html,
@@ -220,6 +231,6 @@ def seed_articles(session: Session, *, now: datetime, author_id: int | None) -> 
             "publish",
             actor_id=author_id,
             can_publish=True,
-            now=now,  # type: ignore[arg-type]
+            now=now,
         )
     return len(DEMO_ARTICLES)

@@ -54,7 +54,7 @@ def options(case: Case, kind: str, *, ground_text: str | None, today: date) -> d
     resolve = next((d for d in case.deadlines if d.rule_id == rule_id), None)
     accepted = next((e.at.date() for e in case.events if e.action == "accept"), None)
     extension = next((e for e in reversed(case.events) if e.action == "extend"), None)
-    return {
+    by_kind: dict[str, dict[str, object]] = {
         "acceptance": {"accepted_on": accepted or today},
         "non_acceptance": {"ground": ground_text or ""},
         "forwarding_slip": {"forwarded_to": case.forwarded_to or ""},
@@ -64,7 +64,8 @@ def options(case: Case, kind: str, *, ground_text: str | None, today: date) -> d
             "reason": (extension.note if extension else None) or "",
         },
         "result": {"result_text": case.public_answer or ""},
-    }[kind]
+    }
+    return by_kind[kind]
 
 
 def _last_note(case: Case, action: str) -> str | None:

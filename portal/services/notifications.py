@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +33,7 @@ class SmtpSettings:
     timeout: float = 10.0
 
     @classmethod
-    def from_config(cls, config: dict) -> SmtpSettings:
+    def from_config(cls, config: Mapping[str, Any]) -> SmtpSettings:
         return cls(
             host=config["MAIL_SERVER"],
             port=int(config["MAIL_PORT"]),

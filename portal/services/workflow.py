@@ -3,6 +3,7 @@ deadlines of the engine, one CaseEvent and one audit entry, in one transaction."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -39,6 +40,10 @@ class ActionInput:
     earlier: str | None = None  # number of an earlier case of the same matter
     remote_area: bool | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+# What an action does to the case beyond its status change; returns the event's note.
+Effect = Callable[[Case, ActionInput, date, dict[str, Rule], WorkingCalendar], str | None]
 
 
 def facts(case: Case) -> workflow.CaseFacts:
@@ -164,21 +169,26 @@ def _recompute(deadline: Deadline, rules: dict[str, Rule], calendar: WorkingCale
         result = compute(deadline, rules, calendar, explain=False)
     except DeadlineError as error:
         raise WorkflowError(error.code, **error.params) from error
-    deadline.due_on = result.due  # type: ignore[assignment]
+    deadline.due_on = result.due
 
 
 # --- effects: each returns the note for the event ----------------------------------------
 
 
-def _record_signed_letter(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
-    case.signed_letter_on = data.day
+def _record_signed_letter(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
+    signed_on = data.day or today  # the form asks for the day; today if a caller gave none
+    case.signed_letter_on = signed_on
     rule_id = workflow.acceptance_rule(case.kind, case.round)
     if rule_id:
-        _start(case, rule_id, data.day, rules, calendar)
+        _start(case, rule_id, signed_on, rules, calendar)
     return data.note
 
 
-def _accept(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _accept(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     _meet(
         case,
         today,
@@ -195,16 +205,22 @@ def _accept(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
 
-def _refuse(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _refuse(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.outcome_ground = data.ground
     return data.note
 
 
-def _guide(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _guide(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     return data.note
 
 
-def _forward(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _forward(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.forwarded_to = data.body
     rule_id = {"denunciation": "denunciation.transfer", "petition": "petition.forward"}.get(
         case.kind
@@ -214,24 +230,32 @@ def _forward(case, data, today, rules, calendar):  # type: ignore[no-untyped-def
     return data.body if not data.note else f"{data.body}: {data.note}"
 
 
-def _file(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _file(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.outcome_ground = data.ground
     return data.note
 
 
-def _treat_as_information(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _treat_as_information(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     _meet(case, today, "letter.process", "denunciation.intake")
     return data.note
 
 
-def _assign(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _assign(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.assignee_id = data.assignee_id
     if data.division_id:
         case.division_id = data.division_id
     return data.note
 
 
-def _link_earlier(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _link_earlier(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     from sqlalchemy import select
     from sqlalchemy.orm import object_session
 
@@ -250,11 +274,15 @@ def _link_earlier(case, data, today, rules, calendar):  # type: ignore[no-untype
     return f"{earlier.number}" + (f": {data.note}" if data.note else "")
 
 
-def _note(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _note(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     return data.note
 
 
-def _extend(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _extend(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     rule_id = workflow.resolve_rule(case.kind, case.round)
     targets = _open(case, rule_id) if rule_id else []
     if not targets:
@@ -265,7 +293,9 @@ def _extend(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
 
-def _set_complexity(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _set_complexity(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     if data.complexity not in ("normal", "complex", "very_complex"):
         raise WorkflowError("bad_complexity")
     case.complexity = data.complexity
@@ -279,13 +309,17 @@ def _set_complexity(case, data, today, rules, calendar):  # type: ignore[no-unty
     return data.note
 
 
-def _suspend(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _suspend(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     for deadline in _open(case):
         deadline.paused_since = today
     return data.note
 
 
-def _resume(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _resume(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     for deadline in _open(case):
         if deadline.paused_since is not None:
             deadline.paused_days += max((today - deadline.paused_since).days, 0)
@@ -294,12 +328,16 @@ def _resume(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
     return data.note
 
 
-def _draft_answer(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _draft_answer(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.draft_answer = data.answer
     return data.note
 
 
-def _approve_answer(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _approve_answer(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     case.public_answer = case.draft_answer
     case.answered_on = today
     for attachment in case.attachments:
@@ -313,31 +351,41 @@ def _approve_answer(case, data, today, rules, calendar):  # type: ignore[no-unty
     return data.note
 
 
-def _record_publication(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _record_publication(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     if not _open(case, "complaint.publish_decision"):
         raise WorkflowError("nothing_to_publish")
     _meet(case, today, "complaint.publish_decision")
     return data.note
 
 
-def _close(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _close(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     return data.note
 
 
-def _withdraw_partly(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _withdraw_partly(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     # The citizen withdraws some requests; the rest of the letter goes on being handled.
     return data.note
 
 
-def _withdraw(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _withdraw(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     return data.note
 
 
-def _reopen(case, data, today, rules, calendar):  # type: ignore[no-untyped-def]
+def _reopen(
+    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
+) -> str | None:
     return data.note
 
 
-_EFFECTS = {
+_EFFECTS: dict[str, Effect] = {
     "record_signed_letter": _record_signed_letter,
     "accept": _accept,
     "refuse": _refuse,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, datetime
 
 import segno
 from flask import Flask, has_request_context, request
@@ -75,8 +76,10 @@ def vn_long_date(value: object) -> str:
     """'05 tháng 3 năm 2026', the form official letters use."""
     from portal.web.security import VIETNAM
 
-    moment = value.astimezone(VIETNAM) if hasattr(value, "astimezone") else value
-    return f"{moment.day:02d} tháng {moment.month} năm {moment.year}"  # type: ignore[attr-defined]
+    moment = value.astimezone(VIETNAM) if isinstance(value, datetime) else value
+    if not isinstance(moment, date):
+        raise TypeError(f"a date or datetime, not {type(value).__name__}")
+    return f"{moment.day:02d} tháng {moment.month} năm {moment.year}"
 
 
 def phone(value: str | None) -> str:

@@ -14,7 +14,7 @@ LANGUAGE_COOKIE = "lang"
 
 def select_locale() -> str:
     choice = request.cookies.get(LANGUAGE_COOKIE)
-    if choice in current_app.config["LANGUAGES"]:
+    if choice is not None and choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

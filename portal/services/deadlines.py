@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -90,11 +91,47 @@ def _build_calendar(session: Session) -> WorkingCalendar:
     )
 
 
+class StoredDeadline(Protocol):
+    """What the counting needs from a stored deadline: a :class:`Deadline`, or a row that
+    selects the same columns (the bulk recomputation reads only those)."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def started_on(self) -> date: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def complex(self) -> bool: ...
+    @property
+    def very_complex(self) -> bool: ...
+    @property
+    def remote(self) -> bool: ...
+    @property
+    def multi_place(self) -> bool: ...
+    @property
+    def extensions(self) -> int: ...
+    @property
+    def paused_days(self) -> int: ...
+
+
 def compute(
-    deadline: Deadline, rules: dict[str, Rule], calendar: WorkingCalendar, *, explain: bool = True
+    deadline: StoredDeadline,
+    rules: dict[str, Rule],
+    calendar: WorkingCalendar,
+    *,
+    explain: bool = True,
 ) -> Computation:
+    """The due date of a stored deadline under ``rules``: the one place that turns a stored
+    deadline into a call of :func:`due_date`, for its page and for the bulk recomputation.
+
+    An hour-based rule counts from ``started_at``; without one, :func:`due_date` refuses the
+    day-only start with ``datetime_required``.
+    """
     rule = rules[deadline.rule_id]
-    start: date | datetime = deadline.started_at if rule.unit == "hours" else deadline.started_on  # type: ignore[assignment]
+    start: date | datetime = deadline.started_on
+    if rule.unit == "hours" and deadline.started_at is not None:
+        start = deadline.started_at
     return due_date(
         rule,
         start,
@@ -151,22 +188,9 @@ def recompute_open_deadlines(
             break
         changes = []
         for row in rows:
-            rule = rules.get(row.rule_id)
-            if rule is None:
+            if row.rule_id not in rules:
                 continue
-            start = row.started_at if rule.unit == "hours" else row.started_on
-            result = due_date(
-                rule,
-                start,
-                calendar,
-                complex=row.complex,
-                very_complex=row.very_complex,
-                remote=row.remote,
-                multi_place=row.multi_place,
-                extensions=row.extensions,
-                paused_days=row.paused_days,
-                explain=False,
-            )
+            result = compute(row, rules, calendar, explain=False)
             new_due = _due_on(result)
             if new_due != row.due_on:
                 due_at = result.due if isinstance(result.due, datetime) else None

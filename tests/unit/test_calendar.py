@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import holidays
 import pytest
 
-from portal.domain import calendar as cal
 from portal.domain.calendar import (
     BUILTIN_CORRECTIONS,
     CULTURE_DAY_LAST_YEAR,
@@ -353,7 +352,7 @@ def test_years_are_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cal.holidays, "country_holidays", counting)
+    monkeypatch.setattr(holidays, "country_holidays", counting)
     c = WorkingCalendar()
     assert calls == []  # lazy
     for offset in range(365):

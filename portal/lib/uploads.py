@@ -24,7 +24,6 @@ import re
 import secrets
 import stat
 import struct
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +35,8 @@ import filetype
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+
+from portal.domain.text import strip_accents
 
 RejectionCode = Literal[
     "empty",
@@ -624,14 +625,9 @@ _MAX_DOWNLOAD_NAME: Final[int] = 80
 
 
 def _ascii_fold(text: str) -> str:
-    """Fold to ASCII: "Đơn khiếu nại" -> "Don khieu nai".
-
-    đ/Đ are mapped by hand (NFKD does not decompose them); accents and other non-ASCII
-    characters are dropped.
-    """
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+    """Fold to ASCII, keeping case: "Đơn khiếu nại" -> "Don khieu nai"; accents and other
+    non-ASCII characters are dropped."""
+    return strip_accents(text, "NFKD").encode("ascii", "ignore").decode("ascii")
 
 
 def _safe_stem(text: str) -> str:

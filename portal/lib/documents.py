@@ -36,6 +36,8 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from portal.lib.xmltext import xml_text
+
 NoticeKind = Literal[
     "acceptance", "non_acceptance", "forwarding_slip", "guidance", "extension", "result"
 ]
@@ -74,8 +76,6 @@ _LAW: Final = {
 }
 _ROUND_WORD: Final = {1: "lần đầu", 2: "lần hai"}
 
-# Characters XML 1.0 cannot hold; python-docx refuses them, and pasted text sometimes has them.
-_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES: Final = re.compile(r"\s+")
 _LINE_BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
@@ -499,13 +499,13 @@ def _redactor(case: CaseFacts) -> Callable[[str], str]:
 
 def _clean(text: str) -> str:
     """NFC, no characters XML cannot hold, single spaces, no surrounding blanks."""
-    text = _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", text))
+    text = xml_text(text)
     return _SPACES.sub(" ", text).strip()
 
 
 def _lines(text: str) -> list[str]:
     """Non-blank lines. Not `str.splitlines`, which also breaks at control characters."""
-    text = _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", text))
+    text = xml_text(text)
     return [line for line in (_clean(part) for part in _LINE_BREAK.split(text)) if line]
 
 

@@ -37,6 +37,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from portal.domain.text import strip_accents
+from portal.lib.images import encode_pixels
 
 RejectionCode = Literal[
     "empty",
@@ -184,9 +185,8 @@ def _check_pixels(image: Image.Image, limits: UploadLimits) -> None:
         raise UploadRejected("image_too_large", f"{width}x{height} pixels")
 
 
-def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
-    """A new image holding only the pixels of ``image``: ``info`` (EXIF, XMP, ICC, comments,
-    text chunks, dpi) is left behind, which a plain re-save would partly keep (JPEG COM)."""
+def _savable_mode(image: Image.Image, fmt: str) -> Image.Image:
+    """``image`` in a mode ``fmt`` can store, its transparency kept as an alpha channel."""
     if fmt == "JPEG":
         if image.mode not in ("L", "RGB"):
             image = image.convert("RGB")
@@ -194,11 +194,12 @@ def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif "transparency" in image.info or image.mode not in _PNG_MODES:
         image = image.convert("RGBA")
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+    return image
 
 
 def _clean_image(data: bytes, fmt: str, limits: UploadLimits) -> bytes:
-    """Decode fully, apply the EXIF orientation, re-encode from pixels without metadata.
+    """Decode fully, apply the EXIF orientation, re-encode from pixels without metadata
+    (:func:`portal.lib.images.encode_pixels`).
 
     The pixel limit is checked from the header, before decoding. ``Image.MAX_IMAGE_PIXELS`` is
     a process-wide setting, so it is not changed here; Pillow's own bomb check (above twice its
@@ -213,12 +214,10 @@ def _clean_image(data: bytes, fmt: str, limits: UploadLimits) -> bytes:
                 raise UploadRejected("corrupt", f"decoded as {image.format}")
             _check_pixels(image, limits)
             image.load()
-            clean = _pixels_only(ImageOps.exif_transpose(image), fmt)
-        out = io.BytesIO()
-        if fmt == "JPEG":
-            clean.save(out, format="JPEG", quality=85)
-        else:
-            clean.save(out, format="PNG", optimize=True)
+            upright = _savable_mode(ImageOps.exif_transpose(image), fmt)
+            if fmt == "JPEG":
+                return encode_pixels(upright, "JPEG", quality=85)
+            return encode_pixels(upright, "PNG", optimize=True)
     except UploadRejected:
         raise
     except Image.DecompressionBombError as exc:
@@ -227,7 +226,6 @@ def _clean_image(data: bytes, fmt: str, limits: UploadLimits) -> bytes:
         # Decoders fed hostile bytes raise OSError, SyntaxError, ValueError, EOFError,
         # struct.error, IndexError...: whichever it is, the image cannot be used.
         raise UploadRejected("corrupt", f"{fmt} does not decode: {type(exc).__name__}") from exc
-    return out.getvalue()
 
 
 # --- PDF ----------------------------------------------------------------------------------

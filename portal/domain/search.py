@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from portal.domain.text import strip_accents
 
 _SPACES = re.compile(r"\s+")
 
@@ -12,9 +13,7 @@ def fold(text: str | None) -> str:
     """Lower case, no diacritics (đ becomes d), single spaces."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return _SPACES.sub(" ", strip_accents(text)).strip().lower()
 
 
 def terms(query: str | None) -> list[str]:

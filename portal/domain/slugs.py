@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
+
+from portal.domain.text import strip_accents
 
 FALLBACK = "bai-viet"
 
-# Letters that compatibility decomposition does not split into a base letter and a mark
-# ("đ" is a letter of its own in Unicode, not "d" with a stroke).
+# Letters besides đ that compatibility decomposition does not split into a base letter and a
+# mark; a slug spells them in ASCII rather than dropping them.
 _LETTERS = str.maketrans(
-    {"đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe",
-     "Œ": "oe", "ł": "l", "Ł": "l"}
+    {"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l",
+     "Ł": "l"}
 )  # fmt: skip
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -26,8 +27,7 @@ def slugify(title: str, max_length: int = 80) -> str:
     """
     if max_length < len(FALLBACK):
         raise ValueError(f"max_length must be at least {len(FALLBACK)}")
-    decomposed = unicodedata.normalize("NFKD", title.translate(_LETTERS))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    ascii_text = strip_accents(title.translate(_LETTERS), "NFKD").lower()
     slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
     if len(slug) > max_length:
         cut = slug[: max_length + 1]

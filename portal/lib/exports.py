@@ -15,7 +15,6 @@ as text instead of turning it into a formula.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.domain.calendar import VIETNAM_TZ
+from portal.lib.xmltext import xml_text
 
 TITLE_ROW: Final = 1
 SUBTITLE_ROW: Final = 2
@@ -62,8 +62,6 @@ RECEPTION_REGISTER_HEADERS: Final[tuple[str, ...]] = (
 RECEPTION_REGISTER_WIDTHS: Final[tuple[int, ...]] = (6, 12, 30, 16, 45, 16, 20, 14, 14, 18, 24, 16)
 
 _VIETNAM: Final = VIETNAM_TZ
-# Characters XML 1.0 cannot hold (openpyxl raises on them); pasted text sometimes has them.
-_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SHEET_NAME_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
 _THIN: Final = Side(style="thin", color="000000")
 _BOX: Final = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -199,8 +197,7 @@ def _plain(value: object) -> object:
 
 
 def _text(value: object) -> str:
-    text = _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", str(value)))
-    return text[:MAX_CELL_TEXT]
+    return xml_text(str(value))[:MAX_CELL_TEXT]
 
 
 def _banner(ws: Worksheet, row: int, text: str, columns: int, font: Font) -> None:

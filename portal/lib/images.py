@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from PIL import Image, ImageOps
 
@@ -129,12 +130,19 @@ def _resize(image: Image.Image, width: int, height: int) -> Image.Image:
 
 
 def _encode(image: Image.Image, extension: str) -> bytes:
-    """Encode the pixels alone: a fresh image carries no ``info`` (EXIF, XMP, ICC, comment,
-    text chunks), which a plain save of the decoded image would partly write back."""
+    if extension == "jpg":
+        return encode_pixels(image, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
+    return encode_pixels(image, "PNG", optimize=True)
+
+
+def encode_pixels(image: Image.Image, fmt: Literal["JPEG", "PNG"], **options: int | bool) -> bytes:
+    """Encode the pixels alone, with Pillow's save ``options`` for ``fmt``.
+
+    A fresh image carries no ``info`` (EXIF, XMP, ICC, comment, text chunks, dpi), which a
+    plain save of the decoded image would partly write back. Also used for the pictures
+    citizens attach (portal/lib/uploads).
+    """
     pixels = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()
-    if extension == "jpg":
-        pixels.save(out, format="JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
-    else:
-        pixels.save(out, format="PNG", optimize=True)
+    pixels.save(out, format=fmt, **options)
     return out.getvalue()

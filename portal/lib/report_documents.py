@@ -1,10 +1,10 @@
 """The consolidated yearly mass-mobilisation report as Word (.docx) and its figures as .xlsx.
 
 The Word document follows the Decree 30/2020/NĐ-CP layout through the building blocks of
-`portal.lib.documents` (national motto block, agency, number and date line, title, body, figures
-as tables, "Nơi nhận" and the signature block). It is addressed to the Board, so it is always
-in Vietnamese: the headings below are the plan's sections in Vietnamese, whatever language the
-official reads the portal in.
+`portal.lib.documents.layout` (national motto block, agency, number and date line, title, body,
+figures as tables, "Nơi nhận" and the signature block). It is addressed to the Board, so it is
+always in Vietnamese: the headings below are the plan's sections in Vietnamese, whatever language
+the official reads the portal in.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Final
 from babel.numbers import format_decimal
 
 from portal.domain import yearly_report as rules
-from portal.lib import documents
+from portal.lib.documents import layout
+from portal.lib.documents.facts import Agency, vn_date
+from portal.lib.documents.text import text_lines
 from portal.lib.exports import workbook_bytes
 
 SECTION_HEADINGS: Final[dict[str, str]] = {
@@ -103,21 +105,21 @@ def _figure_rows(ids: Sequence[str], figures: Mapping[str, float | int | None]) 
     ]
 
 
-def build_report(agency: documents.Agency, facts: ReportFacts) -> bytes:
+def build_report(agency: Agency, facts: ReportFacts) -> bytes:
     """The consolidated report as a .docx file."""
-    document = documents.new_document()
-    number = " ".join(documents.text_lines(facts.document_number or "")) or " " * 8
+    document = layout.new_document()
+    number = " ".join(text_lines(facts.document_number or "")) or " " * 8
     number_line = f"Số: {number}" if "/" in number else f"Số: {number}/BC-{agency.symbol}"
-    documents.add_header(
+    layout.add_header(
         document,
         parent=agency.parent.upper(),
         agency_name=agency.name.upper(),
         number_line=number_line,
-        place_date=f"{agency.place}, {documents.vn_date(facts.issued_on)}",
+        place_date=f"{agency.place}, {vn_date(facts.issued_on)}",
     )
-    documents.add_title(document, title_lines(facts.year))
+    layout.add_title(document, title_lines(facts.year))
     name_in_text = agency.name_in_text or agency.name
-    documents.add_body_paragraph(
+    layout.add_body_paragraph(
         document,
         f"Thực hiện Kế hoạch công tác dân vận chính quyền năm {facts.year}, {name_in_text} "
         f"báo cáo kết quả thực hiện từ ngày {_day(facts.period_start)} đến ngày "
@@ -125,7 +127,7 @@ def build_report(agency: documents.Agency, facts: ReportFacts) -> bytes:
     )
 
     chapter = 0
-    documents.add_heading_line(document, f"{_ROMAN[chapter]}. KẾT QUẢ THỰC HIỆN")
+    layout.add_heading_line(document, f"{_ROMAN[chapter]}. KẾT QUẢ THỰC HIỆN")
     number_in_chapter = 0
     for section in rules.SECTIONS:
         text = facts.sections.get(section.id, "").strip()
@@ -137,20 +139,18 @@ def build_report(agency: documents.Agency, facts: ReportFacts) -> bytes:
         else:
             number_in_chapter += 1
             heading = f"{number_in_chapter}. {SECTION_HEADINGS[section.id]}"
-        documents.add_heading_line(document, heading)
-        for line in documents.text_lines(text):
-            documents.add_body_paragraph(document, line)
+        layout.add_heading_line(document, heading)
+        for line in text_lines(text):
+            layout.add_body_paragraph(document, line)
         ids = rules.section_figures(section, division=False)
         if ids:
-            documents.add_grid_table(
+            layout.add_grid_table(
                 document, ("STT", "Nội dung", "Số liệu"), _figure_rows(ids, facts.figures)
             )
 
     chapter += 1
-    documents.add_heading_line(
-        document, f"{_ROMAN[chapter]}. TÌNH HÌNH BÁO CÁO CỦA CÁC PHÒNG, ĐƠN VỊ"
-    )
-    documents.add_grid_table(
+    layout.add_heading_line(document, f"{_ROMAN[chapter]}. TÌNH HÌNH BÁO CÁO CỦA CÁC PHÒNG, ĐƠN VỊ")
+    layout.add_grid_table(
         document,
         (
             "STT",
@@ -173,13 +173,13 @@ def build_report(agency: documents.Agency, facts: ReportFacts) -> bytes:
         ],
     )
 
-    documents.add_signature(
+    layout.add_signature(
         document,
         recipients=[f"- {line};" for line in facts.recipients] + ["- Lưu: VT, VP."],
         signer_title=tuple(line.upper() for line in agency.signer_title.splitlines()),
         signer_name=agency.signer_name,
     )
-    return documents.document_bytes(
+    return layout.document_bytes(
         document,
         title=" ".join(title_lines(facts.year)),
         author=agency.name.upper(),

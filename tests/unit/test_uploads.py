@@ -265,9 +265,10 @@ def test_size_limit_is_checked_before_any_parser(monkeypatch: pytest.MonkeyPatch
         raise AssertionError("a parser ran on an oversized file")
 
     monkeypatch.setattr(uploads.filetype, "guess", explode)
-    monkeypatch.setattr(uploads.Image, "open", explode)
-    monkeypatch.setattr(uploads, "PdfReader", explode)
-    monkeypatch.setattr(uploads.zipfile, "ZipFile", explode)
+    monkeypatch.setattr(uploads.image.Image, "open", explode)
+    monkeypatch.setattr(uploads.pdf, "PdfReader", explode)
+    monkeypatch.setattr(uploads.office.zipfile, "ZipFile", explode)
+    monkeypatch.setattr(uploads.office, "_ole_root_names", explode)
     limits = UploadLimits(max_bytes=1000)
     for magic in (b"\xff\xd8\xff", b"%PDF-1.7", b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1")):
         assert rejected(magic.ljust(1001, b"\x00"), limits) == "too_large"

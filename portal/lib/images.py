@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from PIL import Image, ImageOps
 
@@ -112,7 +112,8 @@ def _output_format(kind: str, image: Image.Image) -> tuple[str, Image.Image]:
     if image.mode not in ("L", "LA", "RGB", "RGBA") or "transparency" in image.info:
         image = image.convert("RGBA" if _has_alpha_channel(image) else "RGB")
     if image.mode in ("LA", "RGBA"):
-        if image.getextrema()[-1][0] < 255:  # the lowest alpha value
+        bands = cast(tuple[tuple[int, int], ...], image.getextrema())  # (min, max) per band
+        if bands[-1][0] < 255:  # the lowest alpha value
             return "png", image
         image = image.convert(image.mode[:-1])
     if image.getcolors(PHOTO_COLOURS) is None:

@@ -71,7 +71,7 @@ def load_calendar(session: Session) -> WorkingCalendar:
             )
         ).one()
     )
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     cached = _calendar_cache.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib.metadata import version
 from typing import Final
 
 import holidays
@@ -18,7 +19,7 @@ import holidays
 from portal.domain.calendar.corrections import BUILTIN_CORRECTIONS, BUILTIN_NAME_CORRECTIONS
 from portal.domain.calendar.model import SATURDAY, SUNDAY, DayInfo, Override, nfc
 
-BASELINE_SOURCE: Final[str] = f"holidays {holidays.__version__}"
+BASELINE_SOURCE: Final[str] = f"holidays {version('holidays')}"
 """``source`` of days that come from the package, e.g. ``"holidays 0.108"``."""
 
 _DATE_IN_LABEL: Final = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
@@ -92,12 +93,14 @@ class WorkingCalendar:
         for day in names_vi.weekend_workdays:
             if day.year == year:
                 off = swapped_off_day.get(day)
-                vi: str | None = None
-                en: str | None = None
+                makeup_vi: str | None = None
+                makeup_en: str | None = None
                 if off is not None:
-                    vi = f"Làm bù cho ngày nghỉ {off:%d/%m/%Y}"
-                    en = f"Make-up working day for the day off on {off:%d/%m/%Y}"
-                special[day] = DayInfo(day, True, "makeup_saturday", vi, en, BASELINE_SOURCE)
+                    makeup_vi = f"Làm bù cho ngày nghỉ {off:%d/%m/%Y}"
+                    makeup_en = f"Make-up working day for the day off on {off:%d/%m/%Y}"
+                special[day] = DayInfo(
+                    day, True, "makeup_saturday", makeup_vi, makeup_en, BASELINE_SOURCE
+                )
 
         for day, override in self._overrides.get(year, {}).items():
             if override.kind == "not_day_off":

@@ -52,7 +52,7 @@ def add_header(
     """The borderless two-column header: issuing body and number on the left; Quốc hiệu,
     tiêu ngữ, place and date on the right."""
     header = document.add_table(rows=1, cols=2)
-    _borderless(header, (_HEADER_LEFT, _TEXT_WIDTH - _HEADER_LEFT))
+    _borderless(header, (_HEADER_LEFT, Length(_TEXT_WIDTH - _HEADER_LEFT)))
     left, right = header.rows[0].cells
     if parent:
         _write(_cell_paragraph(left), parent, size=12)
@@ -61,7 +61,7 @@ def add_header(
     _write(_cell_paragraph(left), number_line, size=13, space_before=6)
     _write(_cell_paragraph(right), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
     _write(_cell_paragraph(right), "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
-    _rule(right, _TEXT_WIDTH - _HEADER_LEFT, Mm(60))
+    _rule(right, Length(_TEXT_WIDTH - _HEADER_LEFT), Mm(60))
     _write(_cell_paragraph(right), place_date, size=13, italic=True, space_before=6)
 
 
@@ -99,7 +99,7 @@ def add_grid_table(
     document: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]]
 ) -> Table:
     """A bordered table with a bold header row that repeats on each page (figures)."""
-    table = document.add_table(rows=1, cols=len(headers))
+    table: Table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -127,7 +127,7 @@ def add_signature(
 ) -> None:
     """The "Nơi nhận" list on the left, the signature block on the right, on one page."""
     footer = document.add_table(rows=1, cols=2)
-    _borderless(footer, (_FOOTER_LEFT, _TEXT_WIDTH - _FOOTER_LEFT))
+    _borderless(footer, (_FOOTER_LEFT, Length(_TEXT_WIDTH - _FOOTER_LEFT)))
     _cant_split(footer.rows[0]._tr)
     left, right = footer.rows[0].cells
     label = _cell_paragraph(left)
@@ -259,9 +259,11 @@ def _cant_split(tr: BaseOxmlElement) -> None:
 def _cell_paragraph(cell: _Cell) -> Paragraph:
     """The cell's own empty paragraph for its first line, a new one after that."""
     paragraphs = cell.paragraphs
-    if len(paragraphs) == 1 and not paragraphs[0].runs and not paragraphs[0].text:
-        return paragraphs[0]
-    return cell.add_paragraph()
+    first: Paragraph = paragraphs[0]
+    if len(paragraphs) == 1 and not first.runs and not first.text:
+        return first
+    added: Paragraph = cell.add_paragraph()
+    return added
 
 
 def _rule(cell: _Cell, cell_width: Length, length: Length) -> None:

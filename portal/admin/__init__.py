@@ -40,6 +40,7 @@ from portal.admin import (  # noqa: E402, F401
     case_document_views,
     case_views,
     data_request_views,
+    dialogue_schedule_views,
     dialogue_views,
     embed_views,
     news_views,

@@ -17,15 +17,15 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation
 
-from portal.domain.contacts import PROVINCE_CODES, normalise_citizen_id, normalise_phone
+from portal.domain.contacts import PROVINCE_CODES
 from portal.domain.contacts import normalise_text as tidy
 from portal.domain.open311 import SERVICE_CODES
 from portal.domain.provinces import ALL as ALL_PROVINCES
 from portal.domain.provinces import HOME_PROVINCE
 from portal.domain.workflow import KINDS, STATUSES
-from portal.web.forms import FIELD_CHOICES, BaseForm
+from portal.web.forms import FIELD_CHOICES, BaseForm, citizen_id, phone_check
 
 API_KINDS: Final = SERVICE_CODES  # what other systems may file: the Open311 services
 FIELDS: Final = tuple(value for value, _label in FIELD_CHOICES)
@@ -147,17 +147,7 @@ def _text(name: str) -> StringField:
     )
 
 
-def _as_phone(form: Any, field: Any) -> None:
-    if field.data:
-        normalised = normalise_phone(field.data)
-        if normalised is None:
-            raise ValidationError(_l("Give a Vietnamese phone number in the form +84912345678."))
-        field.data = normalised
-
-
-def _as_citizen_id(form: Any, field: Any) -> None:
-    if field.data:
-        field.data = normalise_citizen_id(field.data)
+_as_phone = phone_check(_l("Give a Vietnamese phone number in the form +84912345678."))
 
 
 class JsonShapeError(ValueError):
@@ -221,7 +211,7 @@ class NewCaseForm(ApiForm):
     phone = StringField("phone", validators=[_checked(pattern=PHONE_PATTERN), _as_phone])
     email = StringField("email", validators=[_checked(limit=MAX_EMAIL, pattern=EMAIL_PATTERN)])
     citizen_id_number = StringField(
-        "citizen_id_number", validators=[_checked(pattern=CITIZEN_ID_PATTERN), _as_citizen_id]
+        "citizen_id_number", validators=[_checked(pattern=CITIZEN_ID_PATTERN), citizen_id]
     )
     people_count = IntegerField("people_count", default=1, validators=[_integer(1, MAX_PEOPLE)])
     representative = _text("representative")

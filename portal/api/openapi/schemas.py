@@ -21,6 +21,7 @@ from portal.api.openapi.common import (
     text,
 )
 from portal.api.serializers import IDENTITY_FIELDS
+from portal.domain import limits
 from portal.domain.provinces import ALL as ALL_PROVINCES
 from portal.domain.provinces import HOME_PROVINCE
 from portal.domain.workflow import STATUSES
@@ -139,7 +140,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "access_code": {
                 "type": "string",
-                "maxLength": forms.ACCESS_CODE_MAX,
+                "maxLength": limits.ACCESS_CODE_MAX,
                 "pattern": forms.VISIBLE_PATTERN,
                 "description": "The code on the citizen's receipt, e.g. 7KQM-2XPA-9RTD-4HWC-N.",
             }
@@ -227,7 +228,7 @@ SCHEMAS: dict[str, Any] = {
                 },
                 "email": {
                     "type": "string",
-                    "maxLength": forms.MAX_EMAIL,
+                    "maxLength": limits.EMAIL_MAX,
                     "pattern": forms.EMAIL_PATTERN,
                     "example": "dan@example.vn",
                 },
@@ -235,7 +236,7 @@ SCHEMAS: dict[str, Any] = {
                 "people_count": {
                     "type": "integer",
                     "minimum": 1,
-                    "maximum": forms.MAX_PEOPLE,
+                    "maximum": limits.PEOPLE_MAX,
                     "default": 1,
                 },
                 "representative": text("representative", required=False),

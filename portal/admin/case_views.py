@@ -1,8 +1,9 @@
-"""Cases as officials see them: the register and each case's file."""
+"""A case's page as officials see it: its file, the revealing of a confidential identity and
+the workflow actions (one POST view per action of portal.domain.workflow)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,193 +11,28 @@ from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
 from portal.admin import bp
-from portal.admin.case_forms import CaseActionForm, QueueForm, RevealIdentityForm
-from portal.admin.statistics_forms import CaseListFilters
+from portal.admin.case_forms import CaseActionForm, RevealIdentityForm
 from portal.domain import workflow
 from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
 from portal.domain.permissions import Permission, permissions_for
 from portal.extensions import db
-from portal.lib import documents, uploads
-from portal.models import Attachment, Case, Division, User
+from portal.models import Case, Division, User
 from portal.services import confidentiality, notices
 from portal.services import deadlines as deadline_service
 from portal.services import queue as queue_service
 from portal.services import workflow as workflow_service
-from portal.services.audit import record
 from portal.web import uploads as web_uploads
-from portal.web.downloads import office_file
 from portal.web.i18n import current_language
 from portal.web.labels import (
     ANSWER_OUTCOMES,
     action_label,
     answer_template,
-    channel_label,
     ground_label,
-    kind_labels,
     refusal_message,
-    status_labels,
 )
 from portal.web.rules import current_rules
 from portal.web.security import has_permission, now_utc, require, today_local
-
-PAGE_SIZE = 50
-
-
-@bp.get("/don/")
-@require(Permission.VIEW_CASES)
-def cases() -> ResponseReturnValue:
-    form, extra, filters = _queue_filters()
-    after = request.args.get("sau") or None
-    result = queue_service.search(
-        db.session,
-        filters,
-        today=today_local(),
-        calendar=deadline_service.load_calendar(db.session),
-        soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
-        after=after,
-        per_page=PAGE_SIZE,
-    )
-    return render_template(
-        "admin/cases.html",
-        form=form,
-        result=result,
-        count_cap=queue_service.COUNT_CAP,
-        after=after,
-        narrowed=filters.narrowed or bool(filters.division_id),
-        extra_args=_extra_args(extra),
-    )
-
-
-def _queue_filters() -> tuple[QueueForm, CaseListFilters, queue_service.Filters]:
-    """The queue's own filters and those a statistics figure adds (kept as hidden fields)."""
-    form = QueueForm(request.args)
-    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
-        SelectChoice(k, label) for k, label in kind_labels().items()
-    ]
-    form.status.choices = [SelectChoice("", _("All statuses"))] + [
-        SelectChoice(s, label) for s, label in status_labels().items()
-    ]
-    form.due.choices = [
-        SelectChoice("", _("Any")),
-        SelectChoice("overdue", _("Overdue")),
-        SelectChoice("due_soon", _("Due soon")),
-        SelectChoice("open", _("Open")),
-    ]
-    extra = CaseListFilters(request.args)
-    if not extra.validate():
-        abort(400)
-    filters = queue_service.Filters(
-        text=form.q.data or "",
-        kind=form.kind.data or None,
-        status=form.status.data or None,
-        due=form.due.data or None,
-        assignee_id=current_user.id if form.mine.data else None,
-        division_id=extra.division.data or None,
-        received_from=extra.received_from.day,
-        received_to=extra.received_to.day,
-        channel=extra.channel.data or None,
-        field=extra.field.data or None,
-        statuses=tuple(extra.statuses.data or ()),
-        competence=extra.competence.data or None,
-        open_on=extra.open_on.day,
-        answered_from=extra.answered_from.day,
-        answered_to=extra.answered_to.day,
-        met_from=extra.met_from.day,
-        met_to=extra.met_to.day,
-        met=extra.met.data or None,
-        rule_id=extra.rule.data or None,
-        rating=extra.rating.data,
-    )
-    return form, extra, filters
-
-
-def _extra_args(extra: CaseListFilters) -> list[tuple[str, str]]:
-    """The statistics filters in force, as (name, value) pairs for hidden fields and links."""
-    pairs = []
-    for name in extra.data:
-        for value in request.args.getlist(name):
-            if value:
-                pairs.append((name, value))
-    return pairs
-
-
-# openpyxl writes about 15 µs a cell: 20,000 rows of 12 columns take a few seconds, well
-# inside a worker's timeout, where 100,000 took over a minute (docs/performance.md).
-EXPORT_LIMIT = 20_000
-
-
-@bp.get("/don.xlsx")
-@require(Permission.VIEW_CASES)
-def cases_xlsx() -> ResponseReturnValue:
-    """The list as filtered, every page of it (up to EXPORT_LIMIT rows). A confidential case
-    shows its pseudonym only: the export never carries a denouncer's identity."""
-    from portal.lib import exports
-
-    _form, _extra, filters = _queue_filters()
-    rows = queue_service.all_matching(
-        db.session,
-        filters,
-        today=today_local(),
-        calendar=deadline_service.load_calendar(db.session),
-        soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
-        limit=EXPORT_LIMIT,
-    )
-    kinds, statuses = kind_labels(), status_labels()
-    divisions = {d.id: d.name for d in db.session.scalars(select(Division))}
-    body = exports.workbook_bytes(
-        _("Cases"),
-        [
-            _("Number"),
-            _("Received"),
-            _("Kind"),
-            _("Channel"),
-            _("Field"),
-            _("Subject"),
-            _("From"),
-            _("Division"),
-            _("Status"),
-            _("Next deadline"),
-            _("Answered"),
-            _("Rating"),
-        ],
-        (
-            [
-                case.number,
-                case.received_on,
-                kinds.get(case.kind, case.kind),
-                channel_label(case.channel),
-                case.field or "",
-                case.subject,
-                case.pseudonym if case.confidential else (case.submitter_name or ""),
-                divisions.get(case.division_id or 0, ""),
-                statuses.get(case.status, case.status),
-                case.next_due_on,
-                case.answered_on,
-                case.satisfaction_rating,
-            ]
-            for case in rows
-        ),
-        subtitle=(
-            _(
-                "The first %(n)d cases; the list has more: narrow it to export the rest.",
-                n=len(rows),
-            )
-            if len(rows) >= EXPORT_LIMIT
-            else _("%(n)d cases", n=len(rows))
-        ),
-    )
-    record(
-        db.session,
-        actor_id=current_user.id,
-        action="cases.export",
-        now=now_utc(),
-        target_type="case",
-        target_id=None,
-        rows=len(rows),
-    )
-    db.session.commit()
-    return office_file(body, f"don-{today_local():%Y%m%d}.xlsx")
 
 
 @bp.get("/don/<int:case_id>")
@@ -373,73 +209,3 @@ def _make_action_view(action: workflow.Action) -> None:
 
 for _action in workflow.ACTIONS.values():
     _make_action_view(_action)
-
-
-@bp.get("/tep/<int:attachment_id>")
-@require(Permission.VIEW_ATTACHMENTS)
-def attachment(attachment_id: int) -> ResponseReturnValue:
-    row = db.get_or_404(Attachment, attachment_id)
-    if row.case_id is None:
-        abort(404)
-    try:
-        path = uploads.stored_path(web_uploads.upload_folder(), row.stored_name)
-    except ValueError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    record(
-        db.session,
-        actor_id=current_user.id,
-        action="attachment.download",
-        now=now_utc(),
-        target_type="attachment",
-        target_id=row.id,
-    )
-    db.session.commit()
-    name = uploads.safe_download_name(row.original_name, row.extension, f"tep-{row.id}")
-    return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=name)
-
-
-def _notice_args(case: Case, kind: str) -> dict[str, object]:
-    if kind not in notices.available(case):
-        abort(404)
-    ground = ground_label(case.outcome_ground) if case.outcome_ground else None
-    return {
-        "kind": kind,
-        "agency": documents.Agency.from_config(current_app.config),
-        "case": notices.facts(case),
-        "issued_on": today_local(),
-        **notices.options(case, kind, ground_text=ground, today=today_local()),
-    }
-
-
-@bp.get("/don/<int:case_id>/van-ban/<kind>")
-@require(Permission.VIEW_CASES)
-def notice(case_id: int, kind: str) -> ResponseReturnValue:
-    case = db.get_or_404(Case, case_id)
-    try:
-        composed = documents.compose_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
-    except ValueError:
-        abort(404)
-    return render_template("admin/notice.html", case=case, notice=composed, kind=kind)
-
-
-@bp.get("/don/<int:case_id>/van-ban/<kind>.docx")
-@require(Permission.VIEW_CASES)
-def notice_docx(case_id: int, kind: str) -> ResponseReturnValue:
-    case = db.get_or_404(Case, case_id)
-    try:
-        body = documents.build_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
-    except ValueError:
-        abort(404)
-    record(
-        db.session,
-        actor_id=current_user.id,
-        action="notice.generate",
-        now=now_utc(),
-        target_type="case",
-        target_id=case.id,
-        notice=kind,
-    )
-    db.session.commit()
-    return office_file(body, f"{kind}-{case.year}-{case.sequence:04d}.docx")

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from portal.domain import limits
 from portal.domain.provinces import ALL as ALL_PROVINCES
 from portal.domain.provinces import HOME_PROVINCE
 from portal.web.forms import FIELD_CHOICES, BaseForm, DayField, citizen_id, vietnamese_phone
@@ -44,7 +45,7 @@ class RegisterCaseForm(BaseForm):
         choices=[SelectChoice(v, label) for v, label in CHANNELS],
         validators=[InputRequired()],
     )
-    source_body = _optional_text(_l("Sent or forwarded by (body)"), 300)
+    source_body = _optional_text(_l("Sent or forwarded by (body)"), limits.SOURCE_BODY_MAX)
     received_on = DayField(
         _l("Date received"),
         description=_l("The real date of receipt: the legal time limits count from it."),
@@ -71,40 +72,49 @@ class RegisterCaseForm(BaseForm):
     )
     subject = StringField(
         _l("Subject"),
-        validators=[DataRequired(_l("Write the subject in a few words.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Write the subject in a few words.")),
+            Length(max=limits.SUBJECT_MAX),
+        ],
     )
     content = TextAreaField(
         _l("Content"),
-        validators=[DataRequired(_l("Describe what happened.")), Length(max=10000)],
+        validators=[DataRequired(_l("Describe what happened.")), Length(max=limits.CONTENT_MAX)],
         render_kw={"rows": 6},
     )
-    respondent = _optional_text(_l("Person or body complained about or denounced"), 300)
-    contested_decision = _optional_area(_l("Decision or act complained of"), 2000)
-    evidence = _optional_area(_l("Evidence"), 5000)
-    requested_outcome = _optional_area(_l("Request"), 3000)
+    respondent = _optional_text(
+        _l("Person or body complained about or denounced"), limits.RESPONDENT_MAX
+    )
+    contested_decision = _optional_area(
+        _l("Decision or act complained of"), limits.CONTESTED_DECISION_MAX
+    )
+    evidence = _optional_area(_l("Evidence"), limits.EVIDENCE_MAX)
+    requested_outcome = _optional_area(_l("Request"), limits.REQUESTED_OUTCOME_MAX)
     field = SelectField(
         _l("Field"), choices=[SelectChoice(v, label) for v, label in FIELD_CHOICES], default="other"
     )
-    name = _optional_text(_l("Full name"), 200)
-    address = _optional_text(_l("Address"), 300)
-    commune = _optional_text(_l("Commune or ward"), 100)
+    name = _optional_text(_l("Full name"), limits.NAME_MAX)
+    address = _optional_text(_l("Address"), limits.ADDRESS_MAX)
+    commune = _optional_text(_l("Commune or ward"), limits.COMMUNE_MAX)
     province = SelectField(
         _l("Province or city"),
         choices=[SelectChoice(p, p) for p in ALL_PROVINCES],
         default=HOME_PROVINCE,
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20), vietnamese_phone])
+    phone = StringField(
+        _l("Phone"), validators=[Optional(), Length(max=limits.PHONE_MAX), vietnamese_phone]
+    )
     email = EmailField(
         _l("Email"),
-        validators=[Optional(), Length(max=254), Email(check_deliverability=False)],
+        validators=[Optional(), Length(max=limits.EMAIL_MAX), Email(check_deliverability=False)],
     )
     citizen_id_number = StringField(_l("Citizen ID number"), validators=[Optional(), citizen_id])
     people_count = IntegerField(
         _l("Number of people"),
         default=1,
-        validators=[InputRequired(), NumberRange(min=1, max=10000)],
+        validators=[InputRequired(), NumberRange(min=1, max=limits.PEOPLE_MAX)],
     )
-    representative = _optional_text(_l("Representative"), 200)
+    representative = _optional_text(_l("Representative"), limits.REPRESENTATIVE_MAX)
     confidential = BooleanField(_l("Keep the identity confidential"))
     reception_kind = SelectField(
         _l("Reception"),

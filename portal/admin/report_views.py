@@ -20,11 +20,8 @@ from portal.admin.report_forms import (
 from portal.domain import yearly_report as rules
 from portal.domain.permissions import Permission
 from portal.extensions import db
-from portal.lib import documents, report_documents
 from portal.models import DivisionReport, ReportingRound
 from portal.services import yearly_reports as service
-from portal.services.audit import record
-from portal.web.downloads import office_file
 from portal.web.filters import one_decimal, percent
 from portal.web.security import has_permission, now_utc, require, today_local
 
@@ -61,7 +58,7 @@ def _render(template: str, **context: object) -> str:
     )
 
 
-def _round(round_id: int) -> ReportingRound:
+def round_or_404(round_id: int) -> ReportingRound:
     return db.session.get(ReportingRound, round_id) or abort(404)
 
 
@@ -170,13 +167,13 @@ def _office_page(
 @bp.get("/bao-cao-nam/<int:round_id>")
 @require(Permission.MANAGE_REPORTING)
 def reporting_round(round_id: int) -> ResponseReturnValue:
-    return _office_page(_round(round_id))
+    return _office_page(round_or_404(round_id))
 
 
 @bp.post("/bao-cao-nam/<int:round_id>/mo-lai")
 @require(Permission.MANAGE_REPORTING)
 def reporting_round_reopen(round_id: int) -> ResponseReturnValue:
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     form = ReopenForm()
     if not form.validate():
         return _office_page(round_, reopen_form=form)
@@ -195,7 +192,7 @@ def reporting_round_reopen(round_id: int) -> ResponseReturnValue:
 @bp.post("/bao-cao-nam/<int:round_id>/thoi-han")
 @require(Permission.MANAGE_REPORTING)
 def reporting_round_dates(round_id: int) -> ResponseReturnValue:
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     form = DatesForm()
     if not form.validate():
         return _office_page(round_, dates_form=form)
@@ -225,7 +222,7 @@ def reporting_round_dates(round_id: int) -> ResponseReturnValue:
 @bp.post("/bao-cao-nam/<int:round_id>/tong-hop")
 @require(Permission.MANAGE_REPORTING)
 def reporting_round_office(round_id: int) -> ResponseReturnValue:
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     form = OfficeReportForm()
     action = request.form.get("action", "save")
     if not form.validate() or (action == "compile" and not form.check_complete()):
@@ -299,69 +296,6 @@ def division_report_return(report_id: int) -> ResponseReturnValue:
     else:
         flash(_("The report is returned to the division."), "success")
     return redirect(url_for("admin.reporting_round", round_id=report.round_id), 303)
-
-
-def _facts(round_: ReportingRound) -> report_documents.ReportFacts:
-    today = today_local()
-    lines = [
-        report_documents.DivisionLine(
-            name=row.division_name,
-            submitted_on=service.local_day(row.report.submitted_at)
-            if row.report.status == "submitted"
-            else None,
-            late=row.late,
-            figures=row.report.figures if row.report.status == "submitted" else {},
-        )
-        for row in service.overview(db.session, round_, today=today)
-    ]
-    recipients = (
-        current_app.config.get("YEARLY_REPORT_RECIPIENTS") or report_documents.DEFAULT_RECIPIENTS
-    )
-    return report_documents.ReportFacts(
-        year=round_.year,
-        period_start=round_.period_start,
-        period_end=round_.period_end,
-        issued_on=service.local_day(round_.compiled_at) or today,
-        sections=round_.sections,
-        figures=service.office_figures(db.session, round_, today=today),
-        divisions=lines,
-        document_number=round_.document_number,
-        recipients=recipients,
-    )
-
-
-def _download(round_: ReportingRound, body: bytes, extension: str) -> ResponseReturnValue:
-    record(
-        db.session,
-        actor_id=current_user.id,
-        action="report_round.download",
-        now=now_utc(),
-        target_type="reporting_round",
-        target_id=round_.id,
-        format=extension,
-    )
-    db.session.commit()
-    return office_file(body, f"bao-cao-dan-van-{round_.year}.{extension}")
-
-
-@bp.get("/bao-cao-nam/<int:round_id>/bao-cao.docx")
-@require(Permission.MANAGE_REPORTING)
-def reporting_round_docx(round_id: int) -> ResponseReturnValue:
-    round_ = _round(round_id)
-    if round_.status != "compiled":
-        abort(404)
-    body = report_documents.build_report(
-        documents.Agency.from_config(current_app.config), _facts(round_)
-    )
-    return _download(round_, body, "docx")
-
-
-@bp.get("/bao-cao-nam/<int:round_id>/so-lieu.xlsx")
-@require(Permission.MANAGE_REPORTING)
-def reporting_round_xlsx(round_id: int) -> ResponseReturnValue:
-    round_ = _round(round_id)
-    body = report_documents.figures_workbook(_facts(round_))
-    return _download(round_, body, "xlsx")
 
 
 def _division_page(report: DivisionReport, form: DivisionReportForm | None = None) -> str:

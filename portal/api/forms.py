@@ -17,15 +17,16 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation
 
-from portal.domain.contacts import PROVINCE_CODES, normalise_citizen_id, normalise_phone
+from portal.domain import limits
+from portal.domain.contacts import PROVINCE_CODES
 from portal.domain.contacts import normalise_text as tidy
 from portal.domain.open311 import SERVICE_CODES
 from portal.domain.provinces import ALL as ALL_PROVINCES
 from portal.domain.provinces import HOME_PROVINCE
 from portal.domain.workflow import KINDS, STATUSES
-from portal.web.forms import FIELD_CHOICES, BaseForm
+from portal.web.forms import FIELD_CHOICES, BaseForm, citizen_id, phone_check
 
 API_KINDS: Final = SERVICE_CODES  # what other systems may file: the Open311 services
 FIELDS: Final = tuple(value for value, _label in FIELD_CHOICES)
@@ -52,19 +53,16 @@ CITIZEN_ID_PATTERN: Final = rf"^(?:{'|'.join(sorted(PROVINCE_CODES))})[0-3][0-9]
 DATE_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 TEXT_LIMITS: Final = {
-    "subject": 200,
-    "content": 10000,
-    "location": 300,
-    "requested_outcome": 3000,
-    "name": 200,
-    "address": 300,
-    "commune": 100,
-    "representative": 200,
+    "subject": limits.SUBJECT_MAX,
+    "content": limits.CONTENT_MAX,
+    "location": limits.LOCATION_MAX,
+    "requested_outcome": limits.REQUESTED_OUTCOME_MAX,
+    "name": limits.NAME_MAX,
+    "address": limits.ADDRESS_MAX,
+    "commune": limits.COMMUNE_MAX,
+    "representative": limits.REPRESENTATIVE_MAX,
 }
 REQUIRED_TEXT: Final = ("subject", "content", "name", "address", "commune")
-MAX_PEOPLE: Final = 10000
-MAX_EMAIL: Final = 254
-ACCESS_CODE_MAX: Final = 40
 PER_PAGE_MAX: Final = 50
 PAGE_MAX: Final = 100000
 FIRST_YEAR: Final = 2020  # as the public statistics page
@@ -147,17 +145,7 @@ def _text(name: str) -> StringField:
     )
 
 
-def _as_phone(form: Any, field: Any) -> None:
-    if field.data:
-        normalised = normalise_phone(field.data)
-        if normalised is None:
-            raise ValidationError(_l("Give a Vietnamese phone number in the form +84912345678."))
-        field.data = normalised
-
-
-def _as_citizen_id(form: Any, field: Any) -> None:
-    if field.data:
-        field.data = normalise_citizen_id(field.data)
+_as_phone = phone_check(_l("Give a Vietnamese phone number in the form +84912345678."))
 
 
 class JsonShapeError(ValueError):
@@ -219,11 +207,15 @@ class NewCaseForm(ApiForm):
     commune = _text("commune")
     province = StringField("province", default=HOME_PROVINCE, validators=[_one_of(ALL_PROVINCES)])
     phone = StringField("phone", validators=[_checked(pattern=PHONE_PATTERN), _as_phone])
-    email = StringField("email", validators=[_checked(limit=MAX_EMAIL, pattern=EMAIL_PATTERN)])
-    citizen_id_number = StringField(
-        "citizen_id_number", validators=[_checked(pattern=CITIZEN_ID_PATTERN), _as_citizen_id]
+    email = StringField(
+        "email", validators=[_checked(limit=limits.EMAIL_MAX, pattern=EMAIL_PATTERN)]
     )
-    people_count = IntegerField("people_count", default=1, validators=[_integer(1, MAX_PEOPLE)])
+    citizen_id_number = StringField(
+        "citizen_id_number", validators=[_checked(pattern=CITIZEN_ID_PATTERN), citizen_id]
+    )
+    people_count = IntegerField(
+        "people_count", default=1, validators=[_integer(1, limits.PEOPLE_MAX)]
+    )
     representative = _text("representative")
     confidential = BooleanField("confidential")
     consent = BooleanField(
@@ -246,7 +238,7 @@ class StatusLookupForm(ApiForm):
     json_types = {"access_code": (str,)}
 
     access_code = StringField(
-        "access_code", validators=[_checked(required=True, limit=ACCESS_CODE_MAX)]
+        "access_code", validators=[_checked(required=True, limit=limits.ACCESS_CODE_MAX)]
     )
 
 

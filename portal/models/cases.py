@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import limits
 from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
@@ -60,31 +61,31 @@ class Case(Model):
     sequence: Mapped[int]
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))
-    source_body: Mapped[str | None] = mapped_column(String(300))
+    source_body: Mapped[str | None] = mapped_column(String(limits.SOURCE_BODY_MAX))
     received_on: Mapped[date] = mapped_column(Date)
     signed_letter_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(limits.SUBJECT_COLUMN))
     content: Mapped[str] = mapped_column(Text)
-    respondent: Mapped[str | None] = mapped_column(String(300))
+    respondent: Mapped[str | None] = mapped_column(String(limits.RESPONDENT_MAX))
     requested_outcome: Mapped[str | None] = mapped_column(Text)
     contested_decision: Mapped[str | None] = mapped_column(Text)
     decision_known_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)
-    location: Mapped[str | None] = mapped_column(String(300))
-    field: Mapped[str | None] = mapped_column(String(80))
+    location: Mapped[str | None] = mapped_column(String(limits.LOCATION_MAX))
+    field: Mapped[str | None] = mapped_column(String(limits.FIELD_MAX))
     # Submitter. For confidential cases these stay empty and the identity is kept only in
     # identity_ciphertext, encrypted to the custodian key (submissions issue).
-    submitter_name: Mapped[str | None] = mapped_column(String(200))
-    submitter_id_number: Mapped[str | None] = mapped_column(String(12))
-    submitter_phone: Mapped[str | None] = mapped_column(String(20))
-    submitter_email: Mapped[str | None] = mapped_column(String(254))
-    submitter_address: Mapped[str | None] = mapped_column(String(300))
-    submitter_province: Mapped[str | None] = mapped_column(String(100))
-    submitter_commune: Mapped[str | None] = mapped_column(String(100))
-    submitter_organisation: Mapped[str | None] = mapped_column(String(200))
+    submitter_name: Mapped[str | None] = mapped_column(String(limits.NAME_MAX))
+    submitter_id_number: Mapped[str | None] = mapped_column(String(limits.CITIZEN_ID_LENGTH))
+    submitter_phone: Mapped[str | None] = mapped_column(String(limits.PHONE_MAX))
+    submitter_email: Mapped[str | None] = mapped_column(String(limits.EMAIL_MAX))
+    submitter_address: Mapped[str | None] = mapped_column(String(limits.ADDRESS_MAX))
+    submitter_province: Mapped[str | None] = mapped_column(String(limits.PROVINCE_MAX))
+    submitter_commune: Mapped[str | None] = mapped_column(String(limits.COMMUNE_MAX))
+    submitter_organisation: Mapped[str | None] = mapped_column(String(limits.ORGANISATION_MAX))
     people_count: Mapped[int] = mapped_column(default=1)
-    representative: Mapped[str | None] = mapped_column(String(200))
+    representative: Mapped[str | None] = mapped_column(String(limits.REPRESENTATIVE_MAX))
     confidential: Mapped[bool] = mapped_column(default=False)
     identity_withheld: Mapped[bool] = mapped_column(default=False)
     # Keyed hash of the e-mail given, so a lost code can be reissued to that address even

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain import limits
 from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
@@ -54,9 +55,9 @@ class Registration(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogues.id", ondelete="CASCADE"))
     code_hash: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(limits.NAME_MAX))
+    phone: Mapped[str | None] = mapped_column(String(limits.PHONE_MAX))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL_MAX))
     matter: Mapped[str] = mapped_column(Text)
     matter_kind: Mapped[str | None] = mapped_column(String(20))
     question: Mapped[str | None] = mapped_column(Text)

@@ -8,4 +8,4 @@ from portal.extensions import csrf
 bp = Blueprint("open311", __name__)
 csrf.exempt(bp)  # API-key authenticated; no cookies are read
 
-from portal.open311 import views  # noqa: E402, F401
+from portal.open311 import errors, views  # noqa: E402, F401

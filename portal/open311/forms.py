@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
+from portal.domain import limits
 from portal.domain.open311 import DESCRIPTION_MAX, SUBJECT_MAX
 from portal.open311.catalog import CONSENT_VALUE
 from portal.web.forms import FIELD_CHOICES, BaseForm, vietnamese_phone
@@ -46,16 +47,20 @@ class ServiceRequestForm(BaseForm):
         "email",
         validators=[
             Optional(),
-            Length(max=254),
+            Length(max=limits.EMAIL_MAX),
             Email(
                 _l("Enter an email address such as ten@example.com."), check_deliverability=False
             ),
         ],
     )
-    # Together they fill the 200 characters of a submitter name.
-    first_name = StringField("first_name", validators=[Optional(), Length(max=99)])
-    last_name = StringField("last_name", validators=[Optional(), Length(max=100)])
-    phone = StringField("phone", validators=[Optional(), Length(max=20), vietnamese_phone])
+    # Together, with the space between them, they fill the characters of a submitter name.
+    first_name = StringField(
+        "first_name", validators=[Optional(), Length(max=limits.NAME_MAX // 2 - 1)]
+    )
+    last_name = StringField("last_name", validators=[Optional(), Length(max=limits.NAME_MAX // 2)])
+    phone = StringField(
+        "phone", validators=[Optional(), Length(max=limits.PHONE_MAX), vietnamese_phone]
+    )
     description = TextAreaField(
         "description",
         validators=[
@@ -82,13 +87,18 @@ class ServiceRequestForm(BaseForm):
             Length(max=SUBJECT_MAX, message=_l("At most %(max)d characters.", max=SUBJECT_MAX)),
         ],
     )
-    field = StringField("field", name="attribute[field]", validators=[Optional(), Length(max=80)])
+    field = StringField(
+        "field", name="attribute[field]", validators=[Optional(), Length(max=limits.FIELD_MAX)]
+    )
     requested_outcome = TextAreaField(
         "requested_outcome",
         name="attribute[requested_outcome]",
         validators=[
             Optional(),
-            Length(max=3000, message=_l("At most %(max)d characters.", max=3000)),
+            Length(
+                max=limits.REQUESTED_OUTCOME_MAX,
+                message=_l("At most %(max)d characters.", max=limits.REQUESTED_OUTCOME_MAX),
+            ),
         ],
     )
     consent = StringField("consent", name="attribute[consent]")

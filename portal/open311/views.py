@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from typing import Any
 
 from flask import current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from portal.domain import open311 as georeport
 from portal.domain.tracking import parse_case_number
@@ -24,8 +22,9 @@ from portal.extensions import db, limiter
 from portal.models import ApiToken, Case
 from portal.open311 import bp
 from portal.open311.catalog import CHANGESET, definition, service_name, services
+from portal.open311.errors import Open311Error
 from portal.open311.forms import ServiceRequestForm
-from portal.open311.render import FORMATS, respond, respond_error
+from portal.open311.render import respond
 from portal.services import api_tokens, submissions
 from portal.services import deadlines as deadline_service
 from portal.services import open311 as open311_service
@@ -35,20 +34,7 @@ from portal.web.rules import current_rules
 from portal.web.security import VIETNAM, now_utc
 from portal.web.uploads import pepper as _pepper
 
-log = logging.getLogger(__name__)
-
 FORMAT = "<any(json, xml):fmt>"
-
-
-class Open311Error(Exception):
-    """Answered as a GeoReport error list with this HTTP status."""
-
-    def __init__(self, status: int, *descriptions: str, code: int | None = None) -> None:
-        super().__init__(status)
-        self.status = status
-        self.errors: list[tuple[int | str, str]] = [
-            (code or status, description) for description in descriptions
-        ]
 
 
 def _read_limit() -> str:
@@ -360,65 +346,3 @@ def _request_item(case: Case, names: dict[str, str], statuses: dict[str, str]) -
         "long": long,
         "media_url": None,
     }
-
-
-# Errors: every failure under /open311/v2 answers in GeoReport's error format.
-
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-
-@bp.route("/<path:unknown>", methods=ALL_METHODS)
-def unknown_resource(unknown: str) -> ResponseReturnValue:
-    """Nothing here; or a resource that exists for other methods (405, with Allow)."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = []
-    for method in ("GET", "POST"):
-        try:
-            endpoint, _args = adapter.match(method=method)
-        except HTTPException:
-            continue
-        if endpoint != "open311.unknown_resource":
-            allowed.append(method)
-    if allowed:
-        raise MethodNotAllowed(valid_methods=allowed)
-    raise Open311Error(404, _("There is no such resource."))
-
-
-def _format() -> str:
-    fmt = (request.view_args or {}).get("fmt")
-    if fmt in FORMATS:
-        return fmt
-    return "json" if request.path.endswith(".json") else "xml"
-
-
-@bp.errorhandler(Open311Error)
-def handle_open311_error(error: Open311Error) -> ResponseReturnValue:
-    return respond_error(_format(), error.status, error.errors)
-
-
-@bp.errorhandler(HTTPException)
-def handle_http_error(error: HTTPException) -> ResponseReturnValue:
-    status = error.code or 400
-    descriptions = {
-        404: _("There is no such resource."),
-        405: _("This method is not allowed on this resource."),
-        413: _("The request is too large."),
-        429: _("Too many requests. Please wait, then try again."),
-    }
-    headers = {}
-    if isinstance(error, MethodNotAllowed) and error.valid_methods:
-        headers["Allow"] = ", ".join(error.valid_methods)
-    if status not in descriptions:
-        status = 400
-    description = descriptions.get(status, _("The request could not be understood."))
-    return respond_error(_format(), status, [(status, description)], headers)
-
-
-@bp.errorhandler(Exception)
-def handle_unexpected(error: Exception) -> ResponseReturnValue:
-    """The specification's "general service error": HTTP 400, code 500 in the body."""
-    log.exception("Open311: unhandled error on %s %s", request.method, request.path)
-    db.session.rollback()
-    return respond_error(
-        _format(), 400, [(500, _("General service error. Please try again later."))]
-    )

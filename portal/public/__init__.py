@@ -13,6 +13,7 @@ csrf.exempt(bp)
 
 from portal.public import (  # noqa: E402, F401
     dialogue_views,
+    lookup_views,
     news_views,
     statistics_views,
     submission_views,

@@ -29,6 +29,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from portal.domain import limits
 from portal.domain.provinces import ALL as ALL_PROVINCES
 from portal.domain.provinces import HOME_PROVINCE
 from portal.web.forms import FIELD_CHOICES, BaseForm, DayField, citizen_id, vietnamese_phone
@@ -51,7 +52,7 @@ def email_field(description: Any = None) -> Any:
         description=description,
         validators=[
             Optional(),
-            Length(max=254),
+            Length(max=limits.EMAIL_MAX),
             Email(
                 _l("Enter an email address such as ten@example.com."), check_deliverability=False
             ),
@@ -79,7 +80,7 @@ class SubmissionForm(BaseForm):
 
     subject = _text(
         _l("Subject"),
-        200,
+        limits.SUBJECT_MAX,
         _l("Write the subject in a few words."),
         description=_l("A short title, for example: Cột điện viễn thông đổ sau bão."),
     )
@@ -90,16 +91,16 @@ class SubmissionForm(BaseForm):
         validators=[InputRequired()],
     )
 
-    name = _text(_l("Full name"), 200, _l("Enter your full name."))
+    name = _text(_l("Full name"), limits.NAME_MAX, _l("Enter your full name."))
     address = _text(
         _l("House number, street, hamlet or quarter"),
-        300,
+        limits.ADDRESS_MAX,
         _l("Enter your address."),
         render_kw={"autocomplete": "street-address"},
     )
     commune = _text(
         _l("Commune or ward"),
-        100,
+        limits.COMMUNE_MAX,
         _l("Enter your commune or ward."),
         description=_l("The commune, ward or special zone after 1 July 2025."),
     )
@@ -111,7 +112,7 @@ class SubmissionForm(BaseForm):
     )
     phone = StringField(
         _l("Phone"),
-        validators=[Optional(), Length(max=20), vietnamese_phone],
+        validators=[Optional(), Length(max=limits.PHONE_MAX), vietnamese_phone],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     email = email_field(_l("Optional. We send your receipt and news of your case here."))
@@ -127,13 +128,13 @@ class SubmissionForm(BaseForm):
         description=_l("More than 1 for a group letter."),
         validators=[
             InputRequired(_l("Enter a number.")),
-            NumberRange(min=1, max=10000, message=_l("From 1 to 10,000.")),
+            NumberRange(min=1, max=limits.PEOPLE_MAX, message=_l("From 1 to 10,000.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
     representative = _text(
         _l("Representative of the group"),
-        200,
+        limits.REPRESENTATIVE_MAX,
         description=_l("For a group letter: the person the group has chosen to represent it."),
     )
     attachments = MultipleFileField(
@@ -197,7 +198,7 @@ class ComplaintForm(SubmissionForm):
     )
     contested_decision = _area(
         _l("The administrative decision or act you complain about"),
-        2000,
+        limits.CONTESTED_DECISION_MAX,
         _l("Say which decision (number, date, who signed it) or act you complain about."),
     )
     decision_known_on = DayField(
@@ -205,12 +206,19 @@ class ComplaintForm(SubmissionForm):
         description=_l("dd/mm/yyyy. A complaint must be filed within 90 days of that day."),
         validators=[DataRequired(_l("Enter the date you received the decision."))],
     )
-    respondent = _text(_l("Body or person complained about"), 300, _l("Name the body or person."))
+    respondent = _text(
+        _l("Body or person complained about"), limits.RESPONDENT_MAX, _l("Name the body or person.")
+    )
     content = _area(
-        _l("What happened"), 10000, _l("Describe what happened."), render_kw={"rows": 8}
+        _l("What happened"),
+        limits.CONTENT_MAX,
+        _l("Describe what happened."),
+        render_kw={"rows": 8},
     )
     requested_outcome = _area(
-        _l("What you ask for"), 3000, _l("Say what you ask the department to do.")
+        _l("What you ask for"),
+        limits.REQUESTED_OUTCOME_MAX,
+        _l("Say what you ask the department to do."),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -240,23 +248,23 @@ class DenunciationForm(SubmissionForm):
 
     respondent = _text(
         _l("Person or body denounced"),
-        300,
+        limits.RESPONDENT_MAX,
         _l("Name the person or body, with their position and unit if you know them."),
     )
     content = _area(
         _l("The violation of law"),
-        10000,
+        limits.CONTENT_MAX,
         _l("Describe what was done, when and where."),
         description=_l("What was done, when, where, by whom, and its consequences."),
         render_kw={"rows": 8},
     )
     evidence = _area(
         _l("Evidence"),
-        5000,
+        limits.EVIDENCE_MAX,
         _l("Describe your evidence: a denunciation without evidence cannot be verified."),
         description=_l("Documents, photos, witnesses. Attach them below if you have them."),
     )
-    requested_outcome = _area(_l("What you ask for"), 3000)
+    requested_outcome = _area(_l("What you ask for"), limits.REQUESTED_OUTCOME_MAX)
 
     def content_fields(self) -> list[Any]:
         return [self.respondent, self.content, self.evidence, self.requested_outcome]
@@ -267,12 +275,14 @@ class PetitionForm(SubmissionForm):
 
     content = _area(
         _l("Your petition"),
-        10000,
+        limits.CONTENT_MAX,
         _l("Write your petition."),
         description=_l("The policy, rule or practice concerned and what you propose."),
         render_kw={"rows": 8},
     )
-    requested_outcome = _area(_l("What you propose"), 3000, _l("Write what you propose."))
+    requested_outcome = _area(
+        _l("What you propose"), limits.REQUESTED_OUTCOME_MAX, _l("Write what you propose.")
+    )
 
     def content_fields(self) -> list[Any]:
         return [self.content, self.requested_outcome]
@@ -281,14 +291,16 @@ class PetitionForm(SubmissionForm):
 class ReflectionForm(SubmissionForm):
     kind = "reflection"
 
-    location = _text(_l("Where"), 300, description=_l("The place concerned, if there is one."))
+    location = _text(
+        _l("Where"), limits.LOCATION_MAX, description=_l("The place concerned, if there is one.")
+    )
     content = _area(
         _l("What you want to report"),
-        10000,
+        limits.CONTENT_MAX,
         _l("Describe the situation."),
         render_kw={"rows": 8},
     )
-    requested_outcome = _area(_l("What you suggest"), 3000)
+    requested_outcome = _area(_l("What you suggest"), limits.REQUESTED_OUTCOME_MAX)
 
     def content_fields(self) -> list[Any]:
         return [self.location, self.content, self.requested_outcome]
@@ -306,7 +318,10 @@ class LookupForm(BaseForm):
     access_code = StringField(
         _l("Access code"),
         description=_l("The code on your receipt, for example 7KQM-2XPA-9RTD-4HWC-N."),
-        validators=[DataRequired(_l("Enter your access code.")), Length(max=40)],
+        validators=[
+            DataRequired(_l("Enter your access code.")),
+            Length(max=limits.ACCESS_CODE_MAX),
+        ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 

@@ -1,4 +1,5 @@
-"""Gửi đơn (send a submission) and Tra cứu (look it up)."""
+"""Gửi đơn (send a submission): the forms, their checks and the receipt. Looking a case up
+with its access code (Tra cứu) is in lookup_views.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import Any
 from flask import (
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -24,7 +24,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
 from portal.lib import crypto
 from portal.public import bp
@@ -32,9 +31,6 @@ from portal.public.submission_forms import (
     FORMS,
     KIND_SLUGS,
     SLUG_KINDS,
-    LookupForm,
-    RatingForm,
-    ReissueForm,
     SubmissionForm,
 )
 from portal.services import deadlines as deadline_service
@@ -285,155 +281,3 @@ def submitted() -> ResponseReturnValue:
         keys = session.get(ISSUED_KEYS, [])
         session[ISSUED_KEYS] = keys  # keep: a late duplicate POST still finds its receipt
     return render_template("public/submitted.html", receipt=receipt)
-
-
-@bp.route("/tra-cuu/", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
-def lookup() -> ResponseReturnValue:
-    form = LookupForm()
-    case = None
-    if form.validate_on_submit():
-        case = submissions.find_by_code(db.session, form.access_code.data, _pepper())
-        if case is None:
-            form.access_code.errors.append(
-                _("No case matches this code. Check the code on your receipt.")
-            )
-    if case is None:
-        return render_template("public/lookup.html", form=form)
-    return _render_status(case, form.access_code.data)
-
-
-def _render_status(case: Any, code: str) -> ResponseReturnValue:
-    rules = current_rules()
-    calendar = deadline_service.load_calendar(db.session)
-    second_window = None
-    if case.kind == "complaint" and case.round == 1 and case.status in ("resolved", "closed"):
-        resolved_on = next(
-            (e.at.date() for e in reversed(case.events) if e.to_status == "resolved"), None
-        )
-        if resolved_on:
-            rule = rules["complaint.second_window"]
-            second_window = due_date(rule, resolved_on, calendar, remote=case.remote_area).due
-    rating_form = RatingForm(access_code=code)
-    return render_template(
-        "public/status.html",
-        case=case,
-        events=[e for e in case.events if e.visible_to_citizen],
-        deadlines=[(d, rules.get(d.rule_id)) for d in case.deadlines],
-        attachments=[a for a in case.attachments if a.visible_to_citizen],
-        rating_form=rating_form,
-        code=code,
-        second_window=second_window,
-        today=now_utc().date(),
-    )
-
-
-@bp.post("/tra-cuu/danh-gia")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
-def rate() -> ResponseReturnValue:
-    form = RatingForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
-    if case is None:
-        return render_template("public/lookup.html", form=LookupForm()), 200
-    if form.validate():
-        try:
-            submissions.rate(
-                db.session,
-                case=case,
-                rating=int(form.rating.data),
-                comment=form.comment.data,
-                now=now_utc(),
-            )
-        except submissions.SubmissionError:
-            flash(_("This case cannot be rated now."), "error")
-        else:
-            flash(_("Thank you for your rating."), "success")
-    return _render_status(case, form.access_code.data)
-
-
-@bp.route("/tra-cuu/cap-lai-ma", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REISSUE_RATE_LIMIT"], methods=["POST"])
-def reissue() -> ResponseReturnValue:
-    form = ReissueForm()
-    if form.validate_on_submit():
-        result = submissions.reissue_code(
-            db.session,
-            case_number=form.case_number.data,
-            email=form.email.data,
-            pepper=_pepper(),
-            now=now_utc(),
-        )
-        if result is not None:
-            case, code = result
-            subject = _("A new access code for case %(number)s", number=case.number)
-            body = render_template("emails/new_code.txt", number=case.number, code=code)
-            if case.confidential:
-                db.session.commit()
-                try:
-                    notifications.send(
-                        notifications.SmtpSettings.from_config(current_app.config),
-                        recipient=form.email.data,
-                        subject=subject,
-                        body=body,
-                    )
-                except (OSError, smtplib.SMTPException) as error:
-                    log.warning("confidential code reissue not sent: %s", type(error).__name__)
-            else:
-                notifications.queue(
-                    db.session,
-                    recipient=form.email.data,
-                    subject=subject,
-                    body=body,
-                    now=now_utc(),
-                )
-                db.session.commit()
-                web_submissions.deliver_soon()
-        flash(
-            _(
-                "If the case number and email match a case, a new access code is on its way "
-                "to that email. The old code no longer works."
-            ),
-            "success",
-        )
-        return redirect(url_for("public.reissue"), 303)
-    return render_template("public/reissue.html", form=form)
-
-
-@bp.post("/gui-don/in-don")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
-def print_letter() -> ResponseReturnValue:
-    """The official letter, pre-filled, to print and sign (complaints and denunciations)."""
-    form = LookupForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
-    if case is None or case.kind not in ("complaint", "denunciation"):
-        return render_template("public/lookup.html", form=LookupForm())
-    return render_template("public/letter.html", case=case, today=now_utc())
-
-
-@bp.post("/tra-cuu/tep")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
-def answer_file() -> ResponseReturnValue:
-    """A document published with the answer, for the holder of the access code."""
-    from flask import send_file
-
-    from portal.lib import uploads
-    from portal.models import Attachment
-
-    form = LookupForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
-    file_id = request.form.get("file", "")
-    attachment = db.session.get(Attachment, int(file_id)) if file_id.isdigit() else None
-    if (
-        case is None
-        or attachment is None
-        or attachment.case_id != case.id
-        or not attachment.visible_to_citizen
-    ):
-        abort(404)
-    path = uploads.stored_path(web_uploads.upload_folder(), attachment.stored_name)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=f"{case.year}-{case.sequence:04d}-{attachment.id}.{attachment.extension}",
-    )

@@ -19,6 +19,7 @@ from portal.services.submissions import access_code_for, find_by_code
 from portal.services.workflow import ActionInput, perform
 from portal.web.rules import current_rules
 from portal.web.security import VIETNAM, today_local
+from tests.api_helpers import make_token
 from tests.factories import make_case, make_division, make_user
 
 BASE = "/open311/v2"
@@ -87,17 +88,7 @@ def _json(response: Any) -> Any:
 
 def _issue(scope: str = "create_cases", name: str = "Trung tâm điều hành thông minh") -> str:
     division = make_division() if scope == "read_cases" else None
-    issued = api_tokens.issue(
-        db.session,
-        name=name,
-        scope=scope,
-        division_id=division.id if division else None,
-        actor_id=None,
-        now=datetime.now(UTC),
-        pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
-    )
-    db.session.commit()
-    return issued.secret
+    return make_token(scope, division, name)
 
 
 def _post(client: Any, fields: dict[str, str], *, key: str | None, fmt: str = "json") -> Any:

@@ -258,9 +258,9 @@ def test_case_list_xlsx_keeps_filters_and_hides_identities(
 def test_a_case_list_export_past_the_limit_is_cut_and_says_so(
     client, login_as, data, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.admin import case_views
+    from portal.admin import queue_views
 
-    monkeypatch.setattr(case_views, "EXPORT_LIMIT", 3)
+    monkeypatch.setattr(queue_views, "EXPORT_LIMIT", 3)
     login_as("leader")
     client.set_cookie("lang", "en")
     response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")

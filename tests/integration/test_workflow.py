@@ -281,13 +281,13 @@ def test_same_matter_is_suggested_and_linked(client) -> None:
 def test_queue_pages_with_a_keyset_cursor(client, app) -> None:
     import re
 
-    from portal.admin import case_views
+    from portal.admin import queue_views
 
     for number in range(5):
         make_case(kind="reflection", subject=f"Phản ánh số {number}")
     _login(client, make_user(roles=("clerk",)))
-    saved = case_views.PAGE_SIZE
-    case_views.PAGE_SIZE = 2
+    saved = queue_views.PAGE_SIZE
+    queue_views.PAGE_SIZE = 2
     try:
         seen: list[str] = []
         url = "/quan-tri/don/"
@@ -297,7 +297,7 @@ def test_queue_pages_with_a_keyset_cursor(client, app) -> None:
             match = re.search(r'href="(/quan-tri/don/\?sau=[^"]+)"', page)
             url = match.group(1).replace("&amp;", "&") if match else ""
     finally:
-        case_views.PAGE_SIZE = saved
+        queue_views.PAGE_SIZE = saved
     assert sorted(seen) == [f"Phản ánh số {n}" for n in range(5)]
 
 

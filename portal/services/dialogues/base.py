@@ -21,6 +21,8 @@ _TARGET_TYPES: dict[type[Target], str] = {
 
 
 class DialogueError(ServiceError):
+    """A refusal; ``code`` names the rule (``closed``, ``not_found``…) for the views' message."""
+
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code

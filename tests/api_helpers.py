@@ -9,7 +9,7 @@ from flask import current_app
 from portal.extensions import db
 from portal.models import ApiToken, Article, Case, Dialogue, Division
 from portal.services import api_tokens
-from tests.factories import make_case, make_division
+from tests.factories import make_case, make_dialogue, make_division
 
 
 def make_token(
@@ -74,26 +74,16 @@ def make_article(*, slug: str = "hoi-nghi-dan-van", status: str = "published", *
 
 
 def make_session(**changes: object) -> Dialogue:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
-    values: dict = {
+    """A dialogue a week ahead whose online link and minutes the API must not show."""
+    defaults: dict[str, object] = {
         "kind": "dialogue",
         "title": "Đối thoại với doanh nghiệp viễn thông",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=3),
-        "mode": "both",
-        "place": "Hội trường Sở",
         "online_link": "https://meet.example.vn/phong-bi-mat",
-        "host_name": "Giám đốc Sở",
         "capacity": 20,
-        "status": "scheduled",
         "minutes": "Biên bản nội bộ",
-        "created_at": datetime.now(UTC),
+        "public_note": None,
     }
-    values.update(changes)
-    dialogue = Dialogue(**values)
-    db.session.add(dialogue)
-    db.session.commit()
-    return dialogue
+    return make_dialogue(**(defaults | changes))
 
 
 def division_case(division: Division | None, **fields: object) -> Case:

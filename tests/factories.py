@@ -88,3 +88,42 @@ def make_case(
     case = db.session.get(Case, receipt.case_id)
     case.test_access_code = receipt.access_code  # type: ignore[attr-defined]
     return case
+
+
+# --- reception and dialogue sessions -------------------------------------------------------------
+# Imported here rather than at the top so that factories appended by other changes merge cleanly.
+from datetime import timedelta  # noqa: E402
+
+from portal.models import Dialogue  # noqa: E402
+
+
+def make_dialogue(**changes: object) -> Dialogue:
+    """A periodic reception hosted by the head a week from now, two seats, in person and online."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    values: dict[str, object] = {
+        "kind": "periodic",
+        "title": "Tiếp công dân định kỳ tháng 7",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3),
+        "mode": "both",
+        "place": "Hội trường Sở",
+        "online_link": "https://meet.example.vn/phong-tiep-dan",
+        "host_name": "Giám đốc Sở",
+        "host_is_head": True,
+        "capacity": 2,
+        "status": "scheduled",
+        "public_note": "Mang theo căn cước công dân",
+        "created_at": datetime.now(UTC),
+    }
+    values.update(changes)
+    dialogue = Dialogue(**values)
+    db.session.add(dialogue)
+    db.session.commit()
+    return dialogue
+
+
+def access_code_pepper() -> bytes:
+    """The application's pepper for registration and access codes, as the services take it."""
+    from flask import current_app
+
+    return str(current_app.config["ACCESS_CODE_PEPPER"]).encode()

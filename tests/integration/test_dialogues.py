@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import icalendar
 import pytest
@@ -14,32 +14,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Dialogue, Registration
 from portal.services import dialogues as service
-
-PEPPER_KEY = "ACCESS_CODE_PEPPER"
-
-
-def make_dialogue(**changes: object) -> Dialogue:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
-    values: dict = {
-        "kind": "periodic",
-        "title": "Tiếp công dân định kỳ tháng 7",
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=3),
-        "mode": "both",
-        "place": "Hội trường Sở",
-        "online_link": "https://meet.example.vn/phong-tiep-dan",
-        "host_name": "Giám đốc Sở",
-        "host_is_head": True,
-        "capacity": 2,
-        "status": "scheduled",
-        "public_note": "Mang theo căn cước công dân",
-        "created_at": datetime.now(UTC),
-    }
-    values.update(changes)
-    dialogue = Dialogue(**values)
-    db.session.add(dialogue)
-    db.session.commit()
-    return dialogue
+from tests.factories import access_code_pepper, make_dialogue
 
 
 def _form(**changes: str) -> dict[str, str]:
@@ -63,10 +38,6 @@ def _register(client, dialogue_id: int, **changes: str):  # type: ignore[no-unty
     code = re.search(r'class="access-code"[^>]*>([^<]+)<', page)
     assert code
     return code.group(1), page
-
-
-def _pepper(app: Flask) -> bytes:
-    return app.config[PEPPER_KEY].encode()
 
 
 def test_schedule_and_session_page(client) -> None:
@@ -97,7 +68,7 @@ def test_register_shows_code_once_and_stores_only_its_hash(client, app) -> None:
     registration = db.session.scalar(select(Registration))
     assert registration.status == "confirmed" and registration.phone == "+84912345678"
     assert code not in registration.code_hash
-    assert service.find_registration(db.session, code, _pepper(app)).id == registration.id
+    assert service.find_registration(db.session, code, access_code_pepper()).id == registration.id
     again = client.get("/lich-tiep-cong-dan/da-dang-ky").get_data(as_text=True)
     assert code not in again
 
@@ -149,7 +120,7 @@ def test_last_seat_under_two_threads_goes_to_one(app: Flask, app_ctx) -> None:
                         name=f"Người {number}", matter="Hỏi về cấp phép", phone="+84912345678"
                     ),
                     now=datetime.now(UTC),
-                    pepper=_pepper(app),
+                    pepper=access_code_pepper(),
                 )
             except Exception as error:  # collected and reported below
                 errors.append(error)
@@ -266,7 +237,7 @@ def test_check_in_conclusions_and_follow_ups(client, login_as, app) -> None:
         dialogue.id,
         service.RegistrationData(name="Phạm Văn An", matter="Hỏi", email="an@example.vn"),
         now=datetime.now(UTC),
-        pepper=_pepper(app),
+        pepper=access_code_pepper(),
     )
     detail = f"/quan-tri/lich-tiep/{dialogue.id}"
     client.post_form(

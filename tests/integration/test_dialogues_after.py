@@ -28,14 +28,9 @@ from portal.services import deadlines as deadline_service
 from portal.services import dialogues as service
 from portal.services import reminders, submissions
 from portal.web.rules import current_rules
-from tests.factories import make_division, make_user
-from tests.integration.test_dialogues import make_dialogue
+from tests.factories import access_code_pepper, make_dialogue, make_division, make_user
 
 TODAY_VN = datetime.now(rules.VIETNAM).date()
-
-
-def _pepper(app: Flask) -> bytes:
-    return app.config["ACCESS_CODE_PEPPER"].encode()
 
 
 def _yesterday_session(**changes: object) -> Dialogue:
@@ -192,7 +187,7 @@ def _raise(app: Flask, registration: Registration, draft: service.CaseDraft | No
         draft or _draft(),
         now=datetime.now(UTC),
         settings=submissions.Settings(
-            pepper=_pepper(app),
+            pepper=access_code_pepper(),
             custodian_public_key=app.config.get("CUSTODIAN_PUBLIC_KEY"),
         ),
         rules_table=current_rules(),
@@ -237,7 +232,7 @@ def test_raise_case_finishes_what_an_interrupted_attempt_left(app, app_ctx) -> N
                 channel="in_person",
             ),
             now=datetime.now(UTC),
-            settings=submissions.Settings(pepper=_pepper(app), custodian_public_key=None),
+            settings=submissions.Settings(pepper=access_code_pepper(), custodian_public_key=None),
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
         )
@@ -269,7 +264,7 @@ def test_two_officials_at_once_make_one_case(app: Flask, app_ctx) -> None:
                         _draft(),
                         now=datetime.now(UTC),
                         settings=submissions.Settings(
-                            pepper=_pepper(app), custodian_public_key=None
+                            pepper=access_code_pepper(), custodian_public_key=None
                         ),
                         rules_table=current_rules(),
                         calendar=deadline_service.load_calendar(db.session),

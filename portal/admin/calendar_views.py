@@ -44,7 +44,7 @@ def deadline_calculator() -> ResponseReturnValue:
             "paused_days": form.paused_days.data or 0,
         }
         calendar = deadline_service.load_calendar(db.session)
-        start = form.start.day
+        start = form.start.checked_day
         try:
             if rule.unit == "hours":
                 from datetime import datetime, time
@@ -84,7 +84,7 @@ def calendar() -> ResponseReturnValue:
         try:
             report = deadline_service.add_override(
                 db.session,
-                day=form.day.day,
+                day=form.day.checked_day,
                 kind=form.kind.data,
                 note=form.note.data,
                 source=form.source.data,
@@ -96,7 +96,7 @@ def calendar() -> ResponseReturnValue:
             form.day.errors.append(_("This day already has an entry. Remove it first."))
         else:
             _flash_report(report)
-            return redirect(url_for("admin.calendar", nam=form.day.day.year))
+            return redirect(url_for("admin.calendar", nam=form.day.checked_day.year))
     calendar_ = deadline_service.load_calendar(db.session)
     overrides = db.session.scalars(
         select(CalendarOverride)

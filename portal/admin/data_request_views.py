@@ -91,7 +91,7 @@ def data_requests_list() -> ResponseReturnValue:
                 db.session,
                 data_requests.NewRequest(
                     request_type=form.request_type.data,
-                    received_on=form.received_on.day,
+                    received_on=form.received_on.checked_day,
                     requester_name=form.requester_name.data,
                     contact=form.contact.data,
                     details=form.details.data,

@@ -46,8 +46,8 @@ def dialogue_generate() -> ResponseReturnValue:
                 service.PeriodicPlan(
                     start=form.start.day,  # type: ignore[arg-type]
                     recurrence=rules.Recurrence(
-                        day_of_month=form.day_of_month.data,  # type: ignore[arg-type]
-                        policy=form.policy.data,  # type: ignore[arg-type]
+                        day_of_month=form.day_of_month.data,
+                        policy=form.policy.data,
                         weekday=int(form.weekday.data),
                     ),
                     starts=starts,

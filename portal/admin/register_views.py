@@ -103,7 +103,7 @@ def _register(form: RegisterCaseForm) -> ResponseReturnValue:
         reception.record_visit(
             db.session,
             case_id=receipt.case_id,
-            visited_on=form.received_on.day,
+            visited_on=form.received_on.checked_day,
             reception_kind=form.reception_kind.data,
             officer_id=current_user.id,
             previously_resolved_by=form.previously_resolved_by.data or None,

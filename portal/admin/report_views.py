@@ -101,7 +101,7 @@ def reporting_round_new() -> ResponseReturnValue:
         try:
             opened = service.open_round(
                 db.session,
-                year=form.year.data,  # type: ignore[arg-type]
+                year=form.year.data,
                 dates=dates,
                 actor_id=current_user.id,
                 now=now_utc(),

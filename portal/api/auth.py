@@ -27,7 +27,7 @@ def bearer_secret() -> str:
 
 
 def current_token() -> ApiToken:
-    return g.api_token  # type: ignore[no-any-return]
+    return g.api_token
 
 
 def token_required(scope: str) -> Callable[[F], F]:

@@ -38,13 +38,22 @@ CASE_KINDS: Final = KINDS
 VISIBLE_PATTERN: Final = (
     r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
 )
-_VN_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("VN")
-# A Vietnamese mobile or landline number in E.164 form, as the phone number metadata the
-# web form uses defines them (with ASCII digits: Python's \d also matches other scripts').
-PHONE_PATTERN: Final = (
-    rf"^\+84(?:{_VN_METADATA.mobile.national_number_pattern}"
-    rf"|{_VN_METADATA.fixed_line.national_number_pattern})$"
-).replace(r"\d", "[0-9]")
+
+
+def _vietnamese_phone_pattern() -> str:
+    """A Vietnamese mobile or landline number in E.164 form, as the phone number metadata the
+    web form uses defines them (with ASCII digits: Python's \\d also matches other scripts')."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+    mobile = metadata.mobile.national_number_pattern if metadata and metadata.mobile else None
+    landline = (
+        metadata.fixed_line.national_number_pattern if metadata and metadata.fixed_line else None
+    )
+    if not mobile or not landline:
+        raise RuntimeError("phonenumbers has no Vietnamese number patterns")
+    return rf"^\+84(?:{mobile}|{landline})$".replace(r"\d", "[0-9]")
+
+
+PHONE_PATTERN: Final = _vietnamese_phone_pattern()
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN: Final = (
     rf"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,24}}$"
@@ -165,7 +174,7 @@ class ApiForm(BaseForm):
     def from_json(cls, payload: Any) -> ApiForm:
         if not isinstance(payload, dict):
             raise JsonShapeError("object")
-        data = MultiDict()
+        data: MultiDict[str, Any] = MultiDict()
         for key, value in payload.items():
             types = cls.json_types.get(key)
             if types is None:

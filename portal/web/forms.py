@@ -66,6 +66,13 @@ class DayField(StringField):
                 continue
         raise ValueError(_l("Enter a date as dd/mm/yyyy, for example 05/01/2026."))
 
+    @property
+    def checked_day(self) -> date:
+        """The day of a required field, once its form has validated."""
+        if self.day is None:
+            raise ValueError(f"{self.name} has no valid day: validate the form first")
+        return self.day
+
     def process_data(self, value: Any) -> None:
         self.day = value if isinstance(value, date) else None
         self.data = value.isoformat() if isinstance(value, date) else value

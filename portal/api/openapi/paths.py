@@ -38,7 +38,7 @@ def _path_id(name: str) -> dict[str, Any]:
     }
 
 
-TOKEN = [{"bearerAuth": []}]
+TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 PATHS: dict[str, Any] = {
     "/": {

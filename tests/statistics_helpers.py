@@ -135,32 +135,40 @@ def build() -> Dataset:
     return Dataset(d1=d1.id, d2=d2.id, cases=cases, categories=categories)
 
 
+def _session(
+    kind: str, title: str, day: date, host_name: str, status: str, **more: object
+) -> Dialogue:
+    """A two-hour session starting at 9:00 on `day`."""
+    return Dialogue(
+        kind=kind,
+        title=title,
+        starts_at=_moment(day),
+        ends_at=_moment(day) + timedelta(hours=2),
+        host_name=host_name,
+        status=status,
+        **more,
+    )
+
+
 def _sessions(d1: int, d2: int) -> None:
-    held = Dialogue(
-        kind="periodic",
-        title="Tiếp công dân định kỳ tháng 2",
-        starts_at=_moment(date(2026, 2, 10)),
-        ends_at=_moment(date(2026, 2, 10)) + timedelta(hours=2),
-        host_name="Giám đốc Sở",
+    held = _session(
+        "periodic",
+        "Tiếp công dân định kỳ tháng 2",
+        date(2026, 2, 10),
+        "Giám đốc Sở",
+        "held",
         host_is_head=True,
-        status="held",
     )
-    cancelled = Dialogue(
-        kind="unscheduled",
-        title="Tiếp công dân đột xuất",
-        starts_at=_moment(date(2026, 2, 24)),
-        ends_at=_moment(date(2026, 2, 24)) + timedelta(hours=2),
-        host_name="Giám đốc Sở",
-        status="cancelled",
+    cancelled = _session(
+        "unscheduled", "Tiếp công dân đột xuất", date(2026, 2, 24), "Giám đốc Sở", "cancelled"
     )
-    march = Dialogue(
-        kind="dialogue",
-        title="Đối thoại với doanh nghiệp",
-        starts_at=_moment(date(2026, 3, 18)),
-        ends_at=_moment(date(2026, 3, 18)) + timedelta(hours=2),
-        host_name="Phó Giám đốc Sở",
+    march = _session(
+        "dialogue",
+        "Đối thoại với doanh nghiệp",
+        date(2026, 3, 18),
+        "Phó Giám đốc Sở",
+        "held",
         host_is_head=False,
-        status="held",
     )
     db.session.add_all([held, cancelled, march])
     db.session.flush()

@@ -1,17 +1,22 @@
-"""The officials' queue: filters, accent-insensitive search, nearest deadline first."""
+"""The officials' queue: filters, accent-insensitive search, nearest deadline first.
+
+The home page's counts (`Dashboard`, `dashboard`) live in `queue_dashboard` and are
+importable from here as before."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.search import fold, terms
 from portal.models import Case, OpenCaseTally
 from portal.models.search_index import Match, matches
+from portal.services.queue_dashboard import Dashboard as Dashboard
+from portal.services.queue_dashboard import dashboard as dashboard
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class Filters:
     assignee_id: int | None = None
     division_id: int | None = None
     unassigned: bool = False
-    # What a statistics figure puts on the list (see services/statistics.py for the meaning).
+    # What a statistics figure puts on the list (see services/statistics/ for the meaning).
     received_from: date | None = None
     received_to: date | None = None
     channel: str | None = None
@@ -120,7 +125,7 @@ class Result:
 
 def _filtered(
     session: Session, filters: Filters, today: date, soon: date
-) -> tuple[Select, Match | None]:  # type: ignore[type-arg]
+) -> tuple[Select[tuple[Case]], Match | None]:
     """The list's query without the text search, and the search's conditions if any."""
     query = select(Case)
     if filters.kind:
@@ -182,11 +187,11 @@ def _statistics_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 def _counts(
     session: Session,
-    source,
-    due,
+    source: FromClause,
+    due: ColumnElement[date],
     today: date,
     soon: date,
-    weight=None,  # type: ignore[no-untyped-def]
+    weight: ColumnElement[int] | None = None,
 ) -> tuple[int, int, int]:
     """Total, overdue and due-soon rows of `source` by their nearest deadline `due`; with a
     `weight` column, each row counts for that many cases (the tallies)."""
@@ -320,64 +325,8 @@ def search(
     )
 
 
-@dataclass(frozen=True)
-class Dashboard:
-    overdue_by_division: list[tuple[str, int]]
-    due_soon_by_official: list[tuple[str, int]]
-    overdue_by_official: list[tuple[str, int]]
-    arrived_this_week: int
-    unassigned: int
-
-
-def dashboard(
-    session: Session,
-    *,
-    today: date,
-    calendar: WorkingCalendar,
-    soon_working_days: int,
-    week_start: date,
-) -> Dashboard:
-    from portal.models import Division, User
-
-    soon = calendar.add_working_days(today, soon_working_days)
-    tally = OpenCaseTally
-
-    def grouped(entity, key, label, condition):  # type: ignore[no-untyped-def]
-        # Summed per id first, then named: the join is made once per group, not per tally.
-        totals = (
-            select(key.label("key"), func.sum(tally.cases).label("cases"))
-            .where(condition)
-            .group_by(key)
-            .subquery()
-        )
-        query = (
-            select(label, totals.c.cases)
-            .select_from(totals)
-            .outerjoin(entity, totals.c.key == entity.id)
-            .order_by(totals.c.cases.desc(), label)
-        )
-        return [(name or "—", count) for name, count in session.execute(query)]
-
-    overdue = tally.next_due_on < today
-    due_soon = and_(tally.next_due_on >= today, tally.next_due_on <= soon)
-    by_division = (Division, tally.division_id, Division.name)
-    by_official = (User, tally.assignee_id, User.name)
-    return Dashboard(
-        overdue_by_division=grouped(*by_division, overdue),
-        due_soon_by_official=grouped(*by_official, due_soon),
-        overdue_by_official=grouped(*by_official, overdue),
-        arrived_this_week=session.scalar(
-            select(func.count()).select_from(Case).where(Case.received_on >= week_start)
-        )
-        or 0,
-        unassigned=session.scalar(select(func.sum(tally.cases)).where(tally.assignee_id == 0)) or 0,
-    )
-
-
 def similar_cases(session: Session, case: Case, *, limit: int = 5) -> list[Case]:
     """Other cases that may be the same matter: same contact, or the same subject."""
-    from sqlalchemy import or_
-
     conditions = [Case.search_text.startswith(fold(case.subject), autoescape=True)]
     if case.submitter_phone and not case.confidential:
         conditions.append(Case.submitter_phone == case.submitter_phone)

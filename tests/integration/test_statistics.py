@@ -21,6 +21,13 @@ LINK_RE = re.compile(r'<a href="(/quan-tri/don/\?[^"]+)">(\d+)</a>')
 TOTAL_RE = re.compile(r'<p role="status">(\d+) ')
 
 
+def figures_of(start: date, end: date) -> statistics.Statistics:
+    """Every division's figures for start..end, as on the history's today."""
+    return statistics.compute(
+        db.session, start=start, end=end, division_id=None, today=history.TODAY
+    )
+
+
 @pytest.fixture
 def data(app_ctx):  # type: ignore[no-untyped-def]
     return history.build()
@@ -80,13 +87,7 @@ def test_on_time_rates_across_tet(data) -> None:  # type: ignore[no-untyped-def]
         ("petition.forward", 1, 0),
     ]
     assert s.on_time_rate == pytest.approx(7 / 8)
-    march = statistics.compute(
-        db.session,
-        start=date(2026, 3, 1),
-        end=date(2026, 3, 31),
-        division_id=None,
-        today=history.TODAY,
-    )
+    march = figures_of(date(2026, 3, 1), date(2026, 3, 31))
     assert [(r.rule_id, r.on_time, r.late) for r in march.deadlines_by_rule] == [
         ("letter.process", 2, 1)  # E (on its due date), J; F late
     ]
@@ -107,32 +108,14 @@ def test_quarter_and_periods_that_cut_through_a_case(data) -> None:  # type: ign
     assert (s.follow_ups_due, s.follow_ups_on_time) == (4, 2)
     assert s.articles_published == 4
     # B's life: received in January, answered in February
-    january = statistics.compute(
-        db.session,
-        start=date(2026, 1, 1),
-        end=date(2026, 1, 31),
-        division_id=None,
-        today=history.TODAY,
-    )
+    january = figures_of(date(2026, 1, 1), date(2026, 1, 31))
     assert january.received == 4 and january.resolved == 0
-    march = statistics.compute(
-        db.session,
-        start=date(2026, 3, 1),
-        end=date(2026, 3, 31),
-        division_id=None,
-        today=history.TODAY,
-    )
+    march = figures_of(date(2026, 3, 1), date(2026, 3, 31))
     # A, E, F (accepted) and I (unclassified); G, H, K, L ended in February
     assert march.carried_over == 4
     assert march.received == 1 and march.resolved == 1
     # a custom span from 04/02 to 10/02: D was guided on 03/02, B answered on 05/02
-    span = statistics.compute(
-        db.session,
-        start=date(2026, 2, 4),
-        end=date(2026, 2, 10),
-        division_id=None,
-        today=history.TODAY,
-    )
+    span = figures_of(date(2026, 2, 4), date(2026, 2, 10))
     assert span.carried_over == 2  # A and B
     assert span.received == 1  # K
     assert span.resolved == 1  # B

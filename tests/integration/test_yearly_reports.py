@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from typing import Any
 
 from docx import Document
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from portal.cli.reports import render_reminder, send_report_reminders
 from portal.domain import yearly_report as rules
 from portal.domain.calendar import WorkingCalendar
 from portal.extensions import db
-from portal.models import AuditLog, DivisionReport, OutboxMessage, ReportingRound
+from portal.models import AuditLog, Division, DivisionReport, OutboxMessage, ReportingRound
 from portal.services import yearly_reports as service
 from portal.services.notifications import SmtpSettings, deliver_outbox
 from portal.web.security import today_local
@@ -23,6 +25,7 @@ from tests.factories import PASSWORD, make_case, make_division, make_user
 
 NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
 TEXT = {section_id: f"Kết quả {section_id} của phòng." for section_id in rules.SECTION_IDS}
+OPEN_URL = "/quan-tri/bao-cao-nam/mo-dot"
 
 
 def sign_in(app: Flask, user) -> object:  # type: ignore[no-untyped-def]
@@ -51,10 +54,47 @@ def open_round(year: int = 2026, **dates: date) -> ReportingRound:
     return service.open_round(db.session, year=year, dates=chosen, actor_id=None, now=NOW)
 
 
+def post_dates(
+    client: Any,
+    url: str,
+    division_due_on: str,
+    office_due_on: str,
+    *,
+    year: str | None = None,
+    period_end: str = "30/09/2026",
+    token_from: str | None = None,
+) -> TestResponse:
+    """Send the dates of a 2026 round (figures from 01/01): the form that opens it (with
+    `year`) or the one that changes them."""
+    form = {
+        "division_due_on": division_due_on,
+        "office_due_on": office_due_on,
+        "period_start": "01/01/2026",
+        "period_end": period_end,
+    }
+    if year is not None:
+        form["year"] = year
+    return client.post_form(url, form, token_from=token_from)
+
+
 def _report(round_: ReportingRound, division) -> DivisionReport:  # type: ignore[no-untyped-def]
     report = service.report_of(db.session, round_.id, division.id)
     assert report is not None
     return report
+
+
+def submit_text(
+    round_: ReportingRound, division: Division, *, now: datetime = NOW, today: date | None = None
+) -> None:
+    """Submit the division's report with TEXT, by no one in particular."""
+    service.submit(
+        db.session,
+        _report(round_, division),
+        TEXT,
+        actor_id=None,
+        now=now,
+        today=today or now.date(),
+    )
 
 
 def test_the_office_opens_a_round_with_a_report_per_staffed_division(app, client, login_as):
@@ -66,19 +106,10 @@ def test_the_office_opens_a_round_with_a_report_per_staffed_division(app, client
     make_user(roles=("handler",), division=retired, active=False)
     login_as("leader", division=office)
 
-    page = client.get("/quan-tri/bao-cao-nam/mo-dot").get_data(as_text=True)
+    page = client.get(OPEN_URL).get_data(as_text=True)
     assert f'value="{today_local().year}-10-22"' in page
     assert f'value="{today_local().year}-10-25"' in page
-    response = client.post_form(
-        "/quan-tri/bao-cao-nam/mo-dot",
-        {
-            "year": "2026",
-            "division_due_on": "23/10/2026",
-            "office_due_on": "26/10/2026",
-            "period_start": "01/01/2026",
-            "period_end": "30/09/2026",
-        },
-    )
+    response = post_dates(client, OPEN_URL, "23/10/2026", "26/10/2026", year="2026")
     assert response.status_code == 303
     round_ = db.session.scalar(select(ReportingRound))
     assert (round_.year, round_.division_due_on, round_.office_due_on) == (
@@ -92,32 +123,14 @@ def test_the_office_opens_a_round_with_a_report_per_staffed_division(app, client
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "report_round.open"))
     assert audit.detail["divisions"] == 2
 
-    again = client.post_form(
-        "/quan-tri/bao-cao-nam/mo-dot",
-        {
-            "year": "2026",
-            "division_due_on": "22/10/2026",
-            "office_due_on": "25/10/2026",
-            "period_start": "01/01/2026",
-            "period_end": "30/09/2026",
-        },
-    )
+    again = post_dates(client, OPEN_URL, "22/10/2026", "25/10/2026", year="2026")
     assert again.status_code == 200
     assert "Đã có đợt báo cáo của năm này." in again.get_data(as_text=True)
 
 
 def test_the_office_deadline_cannot_come_before_the_divisions(client, login_as):
     login_as("leader")
-    response = client.post_form(
-        "/quan-tri/bao-cao-nam/mo-dot",
-        {
-            "year": "2026",
-            "division_due_on": "25/10/2026",
-            "office_due_on": "22/10/2026",
-            "period_start": "01/01/2026",
-            "period_end": "30/09/2026",
-        },
-    )
+    response = post_dates(client, OPEN_URL, "25/10/2026", "22/10/2026", year="2026")
     assert response.status_code == 200
     assert "không được trước hạn báo cáo của các đơn vị" in response.get_data(as_text=True)
     assert db.session.scalar(select(ReportingRound)) is None
@@ -222,22 +235,8 @@ def test_late_reports_against_the_division_deadline(app_ctx):
     # 22/10 23:30 in Vietnam is 16:30 UTC: still on the due date
     in_time = datetime(2026, 10, 22, 16, 30, tzinfo=UTC)
     too_late = datetime(2026, 10, 22, 17, 30, tzinfo=UTC)  # 00:30 on 23/10 in Vietnam
-    service.submit(
-        db.session,
-        _report(round_, on_time),
-        TEXT,
-        actor_id=None,
-        now=in_time,
-        today=date(2026, 10, 22),
-    )
-    service.submit(
-        db.session,
-        _report(round_, late),
-        TEXT,
-        actor_id=None,
-        now=too_late,
-        today=date(2026, 10, 23),
-    )
+    submit_text(round_, on_time, now=in_time, today=date(2026, 10, 22))
+    submit_text(round_, late, now=too_late, today=date(2026, 10, 23))
     before = {
         r.division_name: r.late
         for r in service.overview(db.session, round_, today=date(2026, 10, 22))
@@ -255,14 +254,7 @@ def test_the_office_sees_who_submitted_and_who_is_late(client, login_as):
     make_user(roles=("handler",), division=b)
     login_as("leader", division=a)
     round_ = open_round(division_due_on=date(2020, 10, 22), year=2020)  # long past
-    service.submit(
-        db.session,
-        _report(round_, b),
-        TEXT,
-        actor_id=None,
-        now=datetime(2020, 10, 20, 3, tzinfo=UTC),
-        today=date(2020, 10, 20),
-    )
+    submit_text(round_, b, now=datetime(2020, 10, 20, 3, tzinfo=UTC), today=date(2020, 10, 20))
     english(client)
     page = client.get(f"/quan-tri/bao-cao-nam/{round_.id}").get_data(as_text=True)
     assert "1 of 2 divisions have submitted." in page
@@ -310,9 +302,7 @@ def test_the_office_compiles_and_downloads_the_report_and_the_figures(client, lo
     case.division_id = division.id
     db.session.commit()
     round_ = open_round()
-    service.submit(
-        db.session, _report(round_, division), TEXT, actor_id=None, now=NOW, today=NOW.date()
-    )
+    submit_text(round_, division)
     login_as("leader")
     url = f"/quan-tri/bao-cao-nam/{round_.id}"
     page = client.get(url).get_data(as_text=True)
@@ -442,9 +432,7 @@ def _reminder_setup():  # type: ignore[no-untyped-def]
 def test_reminders_reach_the_divisions_that_have_not_submitted_by_smtp(app, app_ctx, smtp_server):
     waiting, done = _reminder_setup()
     round_ = open_round(division_due_on=date(2026, 10, 22))
-    service.submit(
-        db.session, _report(round_, done), TEXT, actor_id=None, now=NOW, today=NOW.date()
-    )
+    submit_text(round_, done)
     calendar = WorkingCalendar()
 
     def send(day: date) -> int:
@@ -511,27 +499,12 @@ def test_the_office_moves_the_division_deadline_and_lateness_follows(client, log
     today = date(2026, 10, 23)
     assert [r.late for r in service.overview(db.session, round_, today=today)] == [True]
     url = f"/quan-tri/bao-cao-nam/{round_.id}"
-    reversed_dates = client.post_form(
-        f"{url}/thoi-han",
-        {
-            "division_due_on": "30/10/2026",
-            "office_due_on": "25/10/2026",
-            "period_start": "01/01/2026",
-            "period_end": "30/09/2026",
-        },
-        token_from=url,
-    )
+    dates_url = f"{url}/thoi-han"
+    reversed_dates = post_dates(client, dates_url, "30/10/2026", "25/10/2026", token_from=url)
     assert reversed_dates.status_code == 200
     assert 'aria-invalid="true"' in reversed_dates.get_data(as_text=True)
-    moved = client.post_form(
-        f"{url}/thoi-han",
-        {
-            "division_due_on": "30/10/2026",
-            "office_due_on": "02/11/2026",
-            "period_start": "01/01/2026",
-            "period_end": "15/10/2026",
-        },
-        token_from=url,
+    moved = post_dates(
+        client, dates_url, "30/10/2026", "02/11/2026", period_end="15/10/2026", token_from=url
     )
     assert moved.status_code == 303
     db.session.refresh(round_)

@@ -127,3 +127,17 @@ def access_code_pepper() -> bytes:
     from flask import current_app
 
     return str(current_app.config["ACCESS_CODE_PEPPER"]).encode()
+
+
+def registration_form(**changes: str) -> dict[str, str]:
+    """What a citizen types into a session's registration form."""
+    return {
+        "name": "Trần Văn Bình",
+        "phone": "0912 345 678",
+        "email": "",
+        "matter_kind": "petition",
+        "matter": "Kiến nghị về sóng di động yếu ở ấp 3",
+        "question": "",
+        "consent": "y",
+        **changes,
+    }

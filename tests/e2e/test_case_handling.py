@@ -11,7 +11,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from portal.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.e2e.helpers import sign_in
+from tests.factories import make_user
 
 SHOTS = os.environ.get("PORTAL_SCREENSHOTS")  # a folder: the officials' guide pictures
 
@@ -26,13 +27,6 @@ def _official(roles: tuple[str, ...], name: str) -> str:
     email = user.email
     db.session.rollback()
     return email
-
-
-def _sign_in(page: Page, visit, follow, email: str) -> None:  # type: ignore[no-untyped-def]
-    visit("/quan-tri/dang-nhap", on=page)
-    page.locator('[name="email"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    follow(page.locator("#form-submit"))
 
 
 def _sign_out(page: Page, follow) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +50,7 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
     leader = _official(("leader",), "Phạm Quốc Hưng")
     handler = _official(("handler",), "Lê Minh Tâm")
 
-    _sign_in(page, visit, follow, clerk)
+    sign_in(page, visit, follow, clerk)
     visit("/quan-tri/don/moi", on=page)
     _shot(page, "1-register")
     page.locator('[name="channel"]').select_option("in_person")
@@ -71,19 +65,19 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
     case_url = page.url
     _sign_out(page, follow)
 
-    _sign_in(page, visit, follow, leader)
+    sign_in(page, visit, follow, leader)
     visit("/" + case_url.split("/", 3)[3], on=page)
     _shot(page, "2-case-actions")
     _do(page, follow, "accept")
     _sign_out(page, follow)
 
-    _sign_in(page, visit, follow, clerk)
+    sign_in(page, visit, follow, clerk)
     visit("/" + case_url.split("/", 3)[3], on=page)
     option = page.locator('[name="assign-assignee"] option', has_text="Lê Minh Tâm")
     _do(page, follow, "assign", assignee=option.get_attribute("value"))
     _sign_out(page, follow)
 
-    _sign_in(page, visit, follow, handler)
+    sign_in(page, visit, follow, handler)
     visit("/" + case_url.split("/", 3)[3], on=page)
     _do(
         page,
@@ -93,7 +87,7 @@ def test_walk_in_to_published_answer(page: Page, visit, follow) -> None:
     )
     _sign_out(page, follow)
 
-    _sign_in(page, visit, follow, leader)
+    sign_in(page, visit, follow, leader)
     visit("/" + case_url.split("/", 3)[3], on=page)
     _do(page, follow, "approve_answer")
     expect(page.locator(".answer")).to_contain_text("lắp trạm phát sóng")

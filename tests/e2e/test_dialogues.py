@@ -13,8 +13,7 @@ from sqlalchemy import select
 from portal.domain.dialogues import VIETNAM
 from portal.extensions import db
 from portal.models import Case
-from tests.factories import PASSWORD, make_division, make_user
-from tests.integration.test_dialogues import make_dialogue
+from tests.factories import PASSWORD, make_dialogue, make_division, make_user
 
 
 def test_register_for_a_session_and_see_it_as_an_official(new_context, visit, follow) -> None:

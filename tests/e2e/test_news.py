@@ -10,20 +10,14 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from portal.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.e2e.helpers import sign_in
+from tests.factories import make_user
 
 
 def _official(roles: tuple[str, ...]) -> str:
     email = make_user(roles=roles).email
     db.session.rollback()
     return email
-
-
-def _sign_in(page: Page, visit, follow, email: str) -> None:  # type: ignore[no-untyped-def]
-    visit("/quan-tri/dang-nhap", on=page)
-    page.locator('[name="email"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    follow(page.locator("#form-submit"))
 
 
 def test_write_publish_find_read(page: Page, visit, follow, tmp_path) -> None:
@@ -34,7 +28,7 @@ def test_write_publish_find_read(page: Page, visit, follow, tmp_path) -> None:
     Image.new("RGB", (1000, 600), "darkgreen").save(buffer, "PNG")
     cover.write_bytes(buffer.getvalue())
 
-    _sign_in(page, visit, follow, editor)
+    sign_in(page, visit, follow, editor)
     visit("/quan-tri/bai-viet/moi", on=page)
     page.locator('[name="title"]').fill("Mô hình Dân vận khéo ở Hòa Thành")
     page.locator('[name="summary"]').fill("Người dân góp công làm đường nông thôn.")
@@ -50,7 +44,7 @@ def test_write_publish_find_read(page: Page, visit, follow, tmp_path) -> None:
     edit_url = page.url
     follow(page.get_by_role("button", name="Đăng xuất"))
 
-    _sign_in(page, visit, follow, leader)
+    sign_in(page, visit, follow, leader)
     visit("/" + edit_url.split("/", 3)[3], on=page)
     follow(page.get_by_role("button", name="Đăng bài"))
     follow(page.get_by_role("button", name="Đăng xuất"))

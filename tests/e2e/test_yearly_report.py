@@ -14,14 +14,8 @@ from playwright.sync_api import Page, expect
 from portal.domain import yearly_report as rules
 from portal.extensions import db
 from portal.web.security import today_local
-from tests.factories import PASSWORD, make_case, make_division, make_user
-
-
-def _sign_in(page: Page, email: str, visit, follow) -> None:  # type: ignore[no-untyped-def]
-    visit("/quan-tri/dang-nhap", on=page)
-    page.locator('[name="email"]').fill(email)
-    page.locator('[name="password"]').fill(PASSWORD)
-    follow(page.locator("#form-submit"))
+from tests.e2e.helpers import sign_in
+from tests.factories import make_case, make_division, make_user
 
 
 def test_a_division_report_from_the_round_to_the_offices_docx(new_context, visit, follow) -> None:
@@ -38,7 +32,7 @@ def test_a_division_report_from_the_round_to_the_offices_docx(new_context, visit
 
     # The Office opens the round with the plan's deadlines.
     leader: Page = new_context().new_page()
-    _sign_in(leader, office_email, visit, follow)
+    sign_in(leader, visit, follow, office_email)
     visit("/quan-tri/bao-cao-nam/", on=leader)
     follow(leader.locator('a[href$="/bao-cao-nam/mo-dot"]'))
     expect(leader.locator('[name="division_due_on"]')).to_have_value(f"{year}-10-22")
@@ -48,7 +42,7 @@ def test_a_division_report_from_the_round_to_the_offices_docx(new_context, visit
 
     # The division's official writes and submits the report; the figures are filled in.
     writer: Page = new_context().new_page()
-    _sign_in(writer, writer_email, visit, follow)
+    sign_in(writer, visit, follow, writer_email)
     visit("/quan-tri/bao-cao-nam/", on=writer)
     follow(writer.locator('main a[href*="/bao-cao-nam/bao-cao/"]'))
     expect(writer.locator('td[data-figure="cases_received"]')).to_have_text("3")

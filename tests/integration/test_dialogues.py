@@ -14,25 +14,12 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Dialogue, Registration
 from portal.services import dialogues as service
-from tests.factories import access_code_pepper, make_dialogue
-
-
-def _form(**changes: str) -> dict[str, str]:
-    return {
-        "name": "Trần Văn Bình",
-        "phone": "0912 345 678",
-        "email": "",
-        "matter_kind": "petition",
-        "matter": "Kiến nghị về sóng di động yếu ở ấp 3",
-        "question": "",
-        "consent": "y",
-        **changes,
-    }
+from tests.factories import access_code_pepper, make_dialogue, registration_form
 
 
 def _register(client, dialogue_id: int, **changes: str):  # type: ignore[no-untyped-def]
     url = f"/lich-tiep-cong-dan/{dialogue_id}"
-    response = client.post_form(url, _form(**changes))
+    response = client.post_form(url, registration_form(**changes))
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     code = re.search(r'class="access-code"[^>]*>([^<]+)<', page)
@@ -76,7 +63,7 @@ def test_register_shows_code_once_and_stores_only_its_hash(client, app) -> None:
 def test_register_needs_a_contact_and_consent(client) -> None:
     dialogue = make_dialogue()
     url = f"/lich-tiep-cong-dan/{dialogue.id}"
-    response = client.post_form(url, _form(phone="", consent=""))
+    response = client.post_form(url, registration_form(phone="", consent=""))
     assert response.status_code == 200
     assert db.session.query(Registration).count() == 0
 

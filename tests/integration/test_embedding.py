@@ -224,11 +224,11 @@ def test_only_administrators_manage_embedding(client, login_as) -> None:
 
 
 def test_registering_for_a_session_and_cancelling_under_the_prefix(client, prefixed) -> None:
-    from tests.integration.test_dialogues import _form, make_dialogue
+    from tests.factories import make_dialogue, registration_form
 
     dialogue = make_dialogue()
     url = f"{prefixed}/lich-tiep-cong-dan/{dialogue.id}"
-    response = client.post_form(url, _form())
+    response = client.post_form(url, registration_form())
     assert response.status_code == 303
     assert response.headers["Location"].startswith(f"{prefixed}/lich-tiep-cong-dan/da-dang-ky")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -246,11 +246,11 @@ def test_reading_the_news_under_the_prefix(client, prefixed) -> None:
 
     from portal.extensions import db
     from portal.models import Article
+    from tests.admin_helpers import sign_in, write_article
     from tests.factories import make_user
-    from tests.integration.test_news import _login, _write
 
-    _login(client, make_user(roles=("leader",)))
-    _write(client)
+    sign_in(client, make_user(roles=("leader",)))
+    write_article(client)
     article = db.session.scalar(select(Article))
     token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
     client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})

@@ -2,65 +2,22 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 
 import feedparser
-from PIL import Image
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Article, ArticleRevision, Category
-from tests.factories import PASSWORD, make_user
-
-BODY = (
-    "<h1>Mô hình ở xã Hòa Thành</h1><p>Mô hình <strong>“Dân vận khéo”</strong> giúp người dân"
-    ' <a href="https://tayninh.gov.vn/">làm đường</a>.</p><script>alert(1)</script>'
-    '<p onclick="x()">Kết quả</p>'
-)
-
-
-def _login(client, user) -> None:  # type: ignore[no-untyped-def]
-    client.post_form("/quan-tri/dang-nhap", {"email": user.email, "password": PASSWORD})
-
-
-def _logout(client) -> None:  # type: ignore[no-untyped-def]
-    client.post_form("/quan-tri/dang-xuat", {}, token_from="/quan-tri/")
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), "green").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _write(client, **changes):  # type: ignore[no-untyped-def]
-    category = db.session.scalar(select(Category).where(Category.slug == "dan-van-kheo"))
-    data = {
-        "title": "Dân vận khéo ở xã Hòa Thành",
-        "summary": "Người dân góp công làm đường giao thông nông thôn.",
-        "body": BODY,
-        "categories": str(category.id),
-        "tags": "dân vận khéo, giao thông",
-        "source": "Phòng TTBCXB",
-        "cover_alt": "Người dân cùng làm đường",
-        "cover": (io.BytesIO(_png()), "anh.png"),
-        "related_links": "/tra-cuu/",
-        **changes,
-    }
-    token = client.csrf_token("/quan-tri/bai-viet/moi")
-    return client.post(
-        "/quan-tri/bai-viet/moi",
-        data={"csrf_token": token, **data},
-        content_type="multipart/form-data",
-    )
+from portal.models import Article, ArticleRevision
+from tests.admin_helpers import sign_in, sign_out, write_article
+from tests.factories import make_user
 
 
 def test_editor_writes_leader_publishes_citizen_reads(client) -> None:
     editor = make_user(roles=("editor",))
     leader = make_user(roles=("leader",))
-    _login(client, editor)
-    response = _write(client)
+    sign_in(client, editor)
+    response = write_article(client)
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     article = db.session.scalar(select(Article))
     assert article.slug == "dan-van-kheo-o-xa-hoa-thanh"
@@ -75,16 +32,16 @@ def test_editor_writes_leader_publishes_citizen_reads(client) -> None:
         == 403
     )
     client.post(f"/quan-tri/bai-viet/{article_id}/gui-duyet", data={"csrf_token": token})
-    _logout(client)
+    sign_out(client)
     assert client.get("/tin-tuc/dan-van-kheo-o-xa-hoa-thanh").status_code == 404
 
-    _login(client, leader)
+    sign_in(client, leader)
     token = client.csrf_token(f"/quan-tri/bai-viet/{article_id}")
     assert (
         client.post(f"/quan-tri/bai-viet/{article_id}/dang", data={"csrf_token": token}).status_code
         == 303
     )
-    _logout(client)
+    sign_out(client)
 
     page = client.get("/tin-tuc/dan-van-kheo-o-xa-hoa-thanh").get_data(as_text=True)
     assert "Dân vận khéo ở xã Hòa Thành" in page
@@ -110,8 +67,8 @@ def test_editor_writes_leader_publishes_citizen_reads(client) -> None:
 
 def test_atom_feeds_parse(client) -> None:
     leader = make_user(roles=("leader",))
-    _login(client, leader)
-    _write(client)
+    sign_in(client, leader)
+    write_article(client)
     article = db.session.scalar(select(Article))
     token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
     client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
@@ -124,8 +81,8 @@ def test_atom_feeds_parse(client) -> None:
 
 def test_scheduled_article_appears_at_its_time(client) -> None:
     leader = make_user(roles=("leader",))
-    _login(client, leader)
-    _write(client, title="Kế hoạch đối thoại tháng 12")
+    sign_in(client, leader)
+    write_article(client, title="Kế hoạch đối thoại tháng 12")
     article = db.session.scalar(select(Article))
     token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
     later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
@@ -141,8 +98,8 @@ def test_scheduled_article_appears_at_its_time(client) -> None:
 
 
 def test_cover_needs_its_description_and_errors_keep_input(client) -> None:
-    _login(client, make_user(roles=("editor",)))
-    response = _write(client, cover_alt="", title="Bài có ảnh")
+    sign_in(client, make_user(roles=("editor",)))
+    response = write_article(client, cover_alt="", title="Bài có ảnh")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<title>Lỗi:" in page
     assert 'value="Bài có ảnh"' in page
@@ -151,8 +108,8 @@ def test_cover_needs_its_description_and_errors_keep_input(client) -> None:
 
 def test_slug_stays_after_publishing(client) -> None:
     leader = make_user(roles=("leader",))
-    _login(client, leader)
-    _write(client)
+    sign_in(client, leader)
+    write_article(client)
     article = db.session.scalar(select(Article))
     token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
     client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})
@@ -175,8 +132,8 @@ def test_anonymous_news_pages_are_cached_briefly(app, client) -> None:
     from portal import create_app
 
     leader = make_user(roles=("leader",))
-    _login(client, leader)
-    _write(client)
+    sign_in(client, leader)
+    write_article(client)
     article = db.session.scalar(select(Article))
     token = client.csrf_token(f"/quan-tri/bai-viet/{article.id}")
     client.post(f"/quan-tri/bai-viet/{article.id}/dang", data={"csrf_token": token})

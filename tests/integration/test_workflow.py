@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditLog, Case, CaseEvent, Deadline
 from portal.web.security import today_local
+from tests.admin_helpers import sign_in
 from tests.factories import make_case, make_user
 
 
@@ -26,12 +27,6 @@ def _deadlines(case_id: int) -> dict[str, Deadline]:
     return {row.rule_id: row for row in rows}
 
 
-def _login(client, user) -> None:  # type: ignore[no-untyped-def]
-    from tests.factories import PASSWORD
-
-    client.post_form("/quan-tri/dang-nhap", {"email": user.email, "password": PASSWORD})
-
-
 def _logout(client) -> None:  # type: ignore[no-untyped-def]
     client.post_form("/quan-tri/dang-xuat", {}, token_from="/quan-tri/")
 
@@ -43,7 +38,7 @@ def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
     leader = make_user(roles=("leader",))
     handler = make_user(roles=("handler",), name="Lê Minh Tâm")
 
-    _login(client, clerk)
+    sign_in(client, clerk)
     response = _act(client, case_id, "nhan-don-ky", "record_signed_letter", {"day": "2026-11-02"})
     assert response.status_code == 303
     accept = _deadlines(case_id)["complaint.accept"]
@@ -52,7 +47,7 @@ def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
     assert _act(client, case_id, "thu-ly", "accept", {}).status_code == 403
     _logout(client)
 
-    _login(client, leader)
+    sign_in(client, leader)
     assert _act(client, case_id, "thu-ly", "accept", {"note": "Đủ điều kiện"}).status_code == 303
     deadlines = _deadlines(case_id)
     assert deadlines["complaint.accept"].met_on == today_local()
@@ -63,12 +58,12 @@ def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
     assert "không cho phép gia hạn" in refused.get_data(as_text=True)
     _logout(client)
 
-    _login(client, clerk)
+    sign_in(client, clerk)
     assigned = _act(client, case_id, "giao-xu-ly", "assign", {"assignee": str(handler.id)})
     assert assigned.status_code == 303
     _logout(client)
 
-    _login(client, handler)
+    sign_in(client, handler)
     page = client.get(f"/quan-tri/don/{case_id}").get_data(as_text=True)
     assert "đã nhận được đơn khiếu nại số" in page  # the answer template, pre-filled
     drafted = _act(
@@ -81,7 +76,7 @@ def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
     assert drafted.status_code == 303
     _logout(client)
 
-    _login(client, leader)
+    sign_in(client, leader)
     assert _act(client, case_id, "duyet", "approve_answer", {}).status_code == 303
     db.session.expire_all()
     case = db.session.get(Case, case_id)
@@ -115,7 +110,7 @@ def test_complaint_from_signed_letter_to_published_answer(client, app) -> None:
 def test_refusal_needs_a_legal_ground_and_is_shown_to_the_citizen(client) -> None:
     case = make_case(kind="complaint")
     case_id, code = case.id, case.test_access_code
-    _login(client, make_user(roles=("leader",)))
+    sign_in(client, make_user(roles=("leader",)))
     missing = _act(client, case_id, "khong-thu-ly", "refuse", {"note": "Quá hạn"})
     assert missing.status_code == 200
     assert "căn cứ" in missing.get_data(as_text=True).lower()
@@ -140,7 +135,7 @@ def test_refusal_needs_a_legal_ground_and_is_shown_to_the_citizen(client) -> Non
 def test_denunciation_extension_and_suspension(client, app, custodian) -> None:
     case = make_case(kind="denunciation")
     case_id = case.id
-    _login(client, make_user(roles=("leader",)))
+    sign_in(client, make_user(roles=("leader",)))
     _act(client, case_id, "thu-ly", "accept", {})
     resolve = _deadlines(case_id)["denunciation.resolve"]
     base_due = resolve.due_on
@@ -165,7 +160,7 @@ def test_denunciation_extension_and_suspension(client, app, custodian) -> None:
 def test_queue_filters_and_accent_insensitive_search(client) -> None:
     make_case(kind="reflection", subject="Cột điện đổ ở Hòa Thành")
     make_case(kind="petition", subject="Đơn giản hóa thủ tục thẻ nhà báo")
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     page = client.get("/quan-tri/don/?q=COT+dien+hoa").get_data(as_text=True)
     assert "Cột điện đổ ở Hòa Thành" in page and "thẻ nhà báo" not in page
     page = client.get("/quan-tri/don/?kind=petition").get_data(as_text=True)
@@ -179,7 +174,7 @@ def test_overdue_cases_are_found(client) -> None:
     from datetime import UTC, datetime
 
     make_case(kind="reflection", subject="Đơn cũ", now=datetime(2026, 1, 5, 3, tzinfo=UTC))
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     page = client.get("/quan-tri/don/?due=overdue").get_data(as_text=True)
     assert "Đơn cũ" in page
 
@@ -191,7 +186,7 @@ def test_notices_open_as_docx_and_print_view(client, custodian) -> None:
 
     case = make_case(kind="denunciation", name="Lê Thị Bí Mật")
     case_id, number = case.id, case.number
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     _act(client, case_id, "chuyen-don", "forward", {"body": "Thanh tra tỉnh Tây Ninh"})
     page = client.get(f"/quan-tri/don/{case_id}").get_data(as_text=True)
     assert f"/quan-tri/don/{case_id}/van-ban/forwarding_slip.docx" in page
@@ -225,7 +220,7 @@ def test_answer_documents_reach_the_citizen_after_approval(client) -> None:
     case.assignee_id = handler.id
     case.status = "in_progress"
     db.session.commit()
-    _login(client, handler)
+    sign_in(client, handler)
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
     token = client.csrf_token(f"/quan-tri/don/{case_id}")
@@ -244,7 +239,7 @@ def test_answer_documents_reach_the_citizen_after_approval(client) -> None:
     _logout(client)
     status = client.post_form("/tra-cuu/", {"access_code": code}).get_data(as_text=True)
     assert "/tra-cuu/tep" not in status
-    _login(client, make_user(roles=("leader",)))
+    sign_in(client, make_user(roles=("leader",)))
     _act(client, case_id, "duyet", "approve_answer", {})
     assert "complaint.publish_decision" in _deadlines(case_id)
     _logout(client)
@@ -265,7 +260,7 @@ def test_same_matter_is_suggested_and_linked(client) -> None:
     first = make_case(kind="reflection", subject="Cột điện đổ ở ấp Bàu Sen")
     second = make_case(kind="reflection", subject="Cột điện đổ ở ấp Bàu Sen")
     first_id, first_number, second_id = first.id, first.number, second.id
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     page = client.get(f"/quan-tri/don/{second_id}").get_data(as_text=True)
     assert first_number in page
     bad = _act(client, second_id, "lien-ket", "link_earlier", {"earlier": "2099/0001"})
@@ -285,7 +280,7 @@ def test_queue_pages_with_a_keyset_cursor(client, app) -> None:
 
     for number in range(5):
         make_case(kind="reflection", subject=f"Phản ánh số {number}")
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     saved = queue_views.PAGE_SIZE
     queue_views.PAGE_SIZE = 2
     try:
@@ -303,7 +298,7 @@ def test_queue_pages_with_a_keyset_cursor(client, app) -> None:
 
 def test_the_other_actions_move_status_and_clocks(client) -> None:
     leader = make_user(roles=("leader", "clerk"))
-    _login(client, leader)
+    sign_in(client, leader)
     guided = make_case(kind="petition").id
     assert (
         _act(client, guided, "huong-dan", "guide", {"note": "Gửi UBND xã Hòa Thành"}).status_code
@@ -361,7 +356,7 @@ def test_the_other_actions_move_status_and_clocks(client) -> None:
 
 def test_denunciation_examined_as_information(client, custodian) -> None:
     case_id = make_case(kind="denunciation").id
-    _login(client, make_user(roles=("leader",)))
+    sign_in(client, make_user(roles=("leader",)))
     assert (
         _act(
             client,
@@ -384,7 +379,7 @@ def test_answer_templates_per_outcome_and_partial_withdrawal(client) -> None:
     case.assignee_id = handler.id
     case.status = "in_progress"
     db.session.commit()
-    _login(client, handler)
+    sign_in(client, handler)
     page = client.get(f"/quan-tri/don/{case_id}?mau=partly_right").get_data(as_text=True)
     assert "đúng một phần" in page
     assert (
@@ -408,7 +403,7 @@ def test_queue_counts_stop_past_the_cap(client, monkeypatch) -> None:
 
     for number in range(5):
         make_case(kind="reflection", subject=f"Cột điện số {number}")
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
     page = client.get("/quan-tri/don/?q=cot+dien").get_data(as_text=True)
     assert "5 đơn;" in page
     monkeypatch.setattr(queue, "COUNT_CAP", 3)
@@ -427,7 +422,7 @@ def test_common_and_rare_words_find_the_same_cases(client, monkeypatch) -> None:
     for number in range(4):
         make_case(kind="reflection", subject=f"Cột điện số {number}")
     make_case(kind="petition", subject="Thủ tục thẻ nhà báo")
-    _login(client, make_user(roles=("clerk",)))
+    sign_in(client, make_user(roles=("clerk",)))
 
     def found(url: str) -> list[str]:
         page = client.get(url).get_data(as_text=True)

@@ -1,9 +1,5 @@
 """Every change to a case goes through `perform`: the rules of domain/workflow.py, the
-deadlines of the engine, one CaseEvent and one audit entry, in one transaction.
-
-Longer than 400 lines because it is one table: each action's effect on the case and its
-deadlines sits beside the others, so what an action starts, meets or stops reads in one place.
-"""
+deadlines of the engine, one CaseEvent and one audit entry, in one transaction."""
 
 from __future__ import annotations
 
@@ -46,8 +42,20 @@ class ActionInput:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Step:
+    """What an action's effect works with: the case, what the official entered, the day, and the
+    deadline rules and calendar that any clock it starts or moves is computed with."""
+
+    case: Case
+    data: ActionInput
+    today: date
+    rules: dict[str, Rule]
+    calendar: WorkingCalendar
+
+
 # What an action does to the case beyond its status change; returns the event's note.
-Effect = Callable[[Case, ActionInput, date, dict[str, Rule], WorkingCalendar], str | None]
+Effect = Callable[[Step], str | None]
 
 
 def facts(case: Case) -> workflow.CaseFacts:
@@ -85,7 +93,7 @@ def perform(
         raise WorkflowError("bad_ground")
 
     before = case.status
-    note = _EFFECTS[action.name](case, data, today, rules, calendar)
+    note = _EFFECTS[action.name](Step(case, data, today, rules, calendar))
     if action.to_status:
         case.status = action.to_status
     if action.to_status in workflow.FINAL_STATUSES and action.name != "approve_answer":
@@ -140,16 +148,10 @@ def _stop_open_deadlines(case: Case, today: date, *, reason: str) -> None:
         deadline.stopped_reason = reason[:20]
 
 
-def _start(
-    case: Case,
-    rule_id: str,
-    start: date,
-    rules: dict[str, Rule],
-    calendar: WorkingCalendar,
-    *,
-    met_on: date | None = None,
-) -> Deadline:
-    rule = rules[rule_id]
+def _start(step: Step, rule_id: str, start: date, *, met_on: date | None = None) -> Deadline:
+    """Start the clock `rule_id` on the step's case from `start` (already met on `met_on`)."""
+    case = step.case
+    rule = step.rules[rule_id]
     deadline = Deadline(
         rule_id=rule_id,
         legal_basis=rule.legal_basis,
@@ -163,7 +165,7 @@ def _start(
         due_on=start,
         met_on=met_on,
     )
-    _recompute(deadline, rules, calendar)
+    _recompute(deadline, step.rules, step.calendar)
     case.deadlines.append(deadline)
     return deadline
 
@@ -179,227 +181,161 @@ def _recompute(deadline: Deadline, rules: dict[str, Rule], calendar: WorkingCale
 # --- effects: each returns the note for the event ----------------------------------------
 
 
-def _record_signed_letter(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    signed_on = data.day or today  # the form asks for the day; today if a caller gave none
-    case.signed_letter_on = signed_on
-    rule_id = workflow.acceptance_rule(case.kind, case.round)
+def _note_only(step: Step) -> str | None:
+    """Actions whose whole effect is the status change and the event's note."""
+    return step.data.note
+
+
+def _record_signed_letter(step: Step) -> str | None:
+    signed_on = step.data.day or step.today  # the form asks for the day; a caller may not
+    step.case.signed_letter_on = signed_on
+    rule_id = workflow.acceptance_rule(step.case.kind, step.case.round)
     if rule_id:
-        _start(case, rule_id, signed_on, rules, calendar)
-    return data.note
+        _start(step, rule_id, signed_on)
+    return step.data.note
 
 
-def _accept(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
+def _accept(step: Step) -> str | None:
     _meet(
-        case,
-        today,
+        step.case,
+        step.today,
         "letter.process",
         "complaint.accept",
         "complaint2.accept",
         "denunciation.intake",
     )
-    rule_id = workflow.resolve_rule(case.kind, case.round)
+    rule_id = workflow.resolve_rule(step.case.kind, step.case.round)
     if rule_id:
-        _start(case, rule_id, today, rules, calendar)
-    if case.kind == "denunciation":
-        _start(case, "denunciation.notify_acceptance", today, rules, calendar, met_on=today)
-    return data.note
+        _start(step, rule_id, step.today)
+    if step.case.kind == "denunciation":
+        _start(step, "denunciation.notify_acceptance", step.today, met_on=step.today)
+    return step.data.note
 
 
-def _refuse(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.outcome_ground = data.ground
-    return data.note
+def _record_ground(step: Step) -> str | None:
+    """Refusing or filing: the legal ground is kept on the case."""
+    step.case.outcome_ground = step.data.ground
+    return step.data.note
 
 
-def _guide(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    return data.note
-
-
-def _forward(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.forwarded_to = data.body
+def _forward(step: Step) -> str | None:
+    step.case.forwarded_to = step.data.body
     rule_id = {"denunciation": "denunciation.transfer", "petition": "petition.forward"}.get(
-        case.kind
+        step.case.kind
     )
     if rule_id:
-        _start(case, rule_id, case.received_on, rules, calendar, met_on=today)
-    return data.body if not data.note else f"{data.body}: {data.note}"
+        _start(step, rule_id, step.case.received_on, met_on=step.today)
+    return step.data.body if not step.data.note else f"{step.data.body}: {step.data.note}"
 
 
-def _file(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.outcome_ground = data.ground
-    return data.note
+def _treat_as_information(step: Step) -> str | None:
+    _meet(step.case, step.today, "letter.process", "denunciation.intake")
+    return step.data.note
 
 
-def _treat_as_information(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    _meet(case, today, "letter.process", "denunciation.intake")
-    return data.note
+def _assign(step: Step) -> str | None:
+    step.case.assignee_id = step.data.assignee_id
+    if step.data.division_id:
+        step.case.division_id = step.data.division_id
+    return step.data.note
 
 
-def _assign(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.assignee_id = data.assignee_id
-    if data.division_id:
-        case.division_id = data.division_id
-    return data.note
-
-
-def _link_earlier(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
+def _link_earlier(step: Step) -> str | None:
     from sqlalchemy import select
     from sqlalchemy.orm import object_session
 
     from portal.domain.tracking import parse_case_number
 
-    parsed = parse_case_number(data.earlier or "")
-    session = object_session(case)
+    parsed = parse_case_number(step.data.earlier or "")
+    session = object_session(step.case)
     earlier = (
         parsed
         and session
         and session.scalar(select(Case).where(Case.year == parsed[0], Case.sequence == parsed[1]))
     )
-    if not earlier or earlier.id == case.id:
+    if not earlier or earlier.id == step.case.id:
         raise WorkflowError("unknown_case")
-    case.duplicate_of_id = earlier.id
-    return f"{earlier.number}" + (f": {data.note}" if data.note else "")
+    step.case.duplicate_of_id = earlier.id
+    return f"{earlier.number}" + (f": {step.data.note}" if step.data.note else "")
 
 
-def _note(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    return data.note
-
-
-def _extend(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    rule_id = workflow.resolve_rule(case.kind, case.round)
-    targets = _open(case, rule_id) if rule_id else []
+def _extend(step: Step) -> str | None:
+    rule_id = workflow.resolve_rule(step.case.kind, step.case.round)
+    targets = _open(step.case, rule_id) if rule_id else []
     if not targets:
         raise WorkflowError("nothing_to_extend")
     for deadline in targets:
         deadline.extensions += 1
-        _recompute(deadline, rules, calendar)
-    return data.note
+        _recompute(deadline, step.rules, step.calendar)
+    return step.data.note
 
 
-def _set_complexity(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    if data.complexity not in ("normal", "complex", "very_complex"):
+def _set_complexity(step: Step) -> str | None:
+    if step.data.complexity not in ("normal", "complex", "very_complex"):
         raise WorkflowError("bad_complexity")
-    case.complexity = data.complexity
-    if data.remote_area is not None:
-        case.remote_area = data.remote_area
-    for deadline in _open(case):
-        deadline.complex = data.complexity in ("complex", "very_complex")
-        deadline.very_complex = data.complexity == "very_complex"
-        deadline.remote = case.remote_area
-        _recompute(deadline, rules, calendar)
-    return data.note
+    step.case.complexity = step.data.complexity
+    if step.data.remote_area is not None:
+        step.case.remote_area = step.data.remote_area
+    for deadline in _open(step.case):
+        deadline.complex = step.data.complexity in ("complex", "very_complex")
+        deadline.very_complex = step.data.complexity == "very_complex"
+        deadline.remote = step.case.remote_area
+        _recompute(deadline, step.rules, step.calendar)
+    return step.data.note
 
 
-def _suspend(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    for deadline in _open(case):
-        deadline.paused_since = today
-    return data.note
+def _suspend(step: Step) -> str | None:
+    for deadline in _open(step.case):
+        deadline.paused_since = step.today
+    return step.data.note
 
 
-def _resume(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    for deadline in _open(case):
+def _resume(step: Step) -> str | None:
+    for deadline in _open(step.case):
         if deadline.paused_since is not None:
-            deadline.paused_days += max((today - deadline.paused_since).days, 0)
+            deadline.paused_days += max((step.today - deadline.paused_since).days, 0)
             deadline.paused_since = None
-            _recompute(deadline, rules, calendar)
-    return data.note
+            _recompute(deadline, step.rules, step.calendar)
+    return step.data.note
 
 
-def _draft_answer(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.draft_answer = data.answer
-    return data.note
+def _draft_answer(step: Step) -> str | None:
+    step.case.draft_answer = step.data.answer
+    return step.data.note
 
 
-def _approve_answer(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    case.public_answer = case.draft_answer
-    case.answered_on = today
-    for attachment in case.attachments:
+def _approve_answer(step: Step) -> str | None:
+    step.case.public_answer = step.case.draft_answer
+    step.case.answered_on = step.today
+    for attachment in step.case.attachments:
         if attachment.uploaded_by == "official":
             attachment.visible_to_citizen = True
-    if case.kind == "complaint":
+    if step.case.kind == "complaint":
         # The decision must be made public (Decree 124/2020 Art. 29).
-        _start(case, "complaint.publish_decision", today, rules, calendar)
-    rule_id = workflow.resolve_rule(case.kind, case.round)
-    _meet(case, today, *(r for r in (rule_id, "letter.process") if r))
-    return data.note
+        _start(step, "complaint.publish_decision", step.today)
+    rule_id = workflow.resolve_rule(step.case.kind, step.case.round)
+    _meet(step.case, step.today, *(r for r in (rule_id, "letter.process") if r))
+    return step.data.note
 
 
-def _record_publication(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    if not _open(case, "complaint.publish_decision"):
+def _record_publication(step: Step) -> str | None:
+    if not _open(step.case, "complaint.publish_decision"):
         raise WorkflowError("nothing_to_publish")
-    _meet(case, today, "complaint.publish_decision")
-    return data.note
-
-
-def _close(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    return data.note
-
-
-def _withdraw_partly(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    # The citizen withdraws some requests; the rest of the letter goes on being handled.
-    return data.note
-
-
-def _withdraw(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    return data.note
-
-
-def _reopen(
-    case: Case, data: ActionInput, today: date, rules: dict[str, Rule], calendar: WorkingCalendar
-) -> str | None:
-    return data.note
+    _meet(step.case, step.today, "complaint.publish_decision")
+    return step.data.note
 
 
 _EFFECTS: dict[str, Effect] = {
     "record_signed_letter": _record_signed_letter,
     "accept": _accept,
-    "refuse": _refuse,
-    "guide": _guide,
+    "refuse": _record_ground,
+    "guide": _note_only,
     "forward": _forward,
-    "file": _file,
+    "file": _record_ground,
     "treat_as_information": _treat_as_information,
     "assign": _assign,
     "link_earlier": _link_earlier,
-    "note": _note,
+    "note": _note_only,
     "extend": _extend,
     "set_complexity": _set_complexity,
     "suspend": _suspend,
@@ -407,8 +343,8 @@ _EFFECTS: dict[str, Effect] = {
     "draft_answer": _draft_answer,
     "approve_answer": _approve_answer,
     "record_publication": _record_publication,
-    "close": _close,
-    "withdraw_partly": _withdraw_partly,
-    "withdraw": _withdraw,
-    "reopen": _reopen,
+    "close": _note_only,
+    "withdraw_partly": _note_only,  # the rest of the letter goes on being handled
+    "withdraw": _note_only,
+    "reopen": _note_only,
 }

@@ -4,6 +4,7 @@ load loop from client threads, and the bare route to compare with."""
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -101,3 +102,14 @@ def gunicorn(
     finally:
         server.terminate()
         server.wait()
+
+
+def timed(action: Callable[[], object], repeat: int = 31) -> float:
+    """The median of `repeat` runs of `action`, in milliseconds, after one warm-up run."""
+    action()
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000

@@ -14,7 +14,6 @@ its schema up to date, as a deployment would) instead of seeding it again.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import timed
 from sqlalchemy import text
 
 from portal import create_app
@@ -32,16 +33,6 @@ from portal.services import queue
 from portal.services.scale import seed_scale
 
 TODAY = date(2026, 11, 27)
-
-
-def timed(action, repeat: int = 31) -> float:  # type: ignore[no-untyped-def]
-    action()  # warm
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples) * 1000
 
 
 def run(url: str, size: int, *, reuse: bool = False) -> dict[str, float]:

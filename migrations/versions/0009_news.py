@@ -61,7 +61,7 @@ def upgrade():
 
     # ### end Alembic commands ###
 
-    # The news taxonomy of portal.md §6.2; editable afterwards.
+    # The news taxonomy of docs/conventions.md §6.2; editable afterwards.
     categories = sa.table(
         "categories",
         sa.column("id", sa.Integer),

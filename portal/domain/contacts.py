@@ -1,9 +1,9 @@
 """Normalising what citizens type: phone numbers, personal ID numbers and free text.
 
-Conventions from portal.md §5: phone numbers are stored in E.164 and shown in the national
-format; mobiles have had 10 digits since 2018 (prefixes 03, 05, 07, 08, 09) and landlines start
-with a 02x area code (Tây Ninh 0276, Long An 0272). Which numbers are valid is left to the
-pinned ``phonenumbers`` metadata. Text is stored in NFC (§5.5).
+Conventions from docs/conventions.md §5: phone numbers are stored in E.164 and shown in the
+national format; mobiles have had 10 digits since 2018 (prefixes 03, 05, 07, 08, 09) and
+landlines start with a 02x area code (Tây Ninh 0276, Long An 0272). Which numbers are valid is
+left to the pinned ``phonenumbers`` metadata. Text is stored in NFC (§5.5).
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ def format_phone_vn(e164: str) -> str:
 def normalise_citizen_id(text: str) -> str | None:
     """The 12-digit personal identification number (số định danh cá nhân, on the CCCD), or None.
 
-    Spaces, dots and hyphens are ignored. The number has no check digit (portal.md §5.1), so
-    only its structure is checked: a province code from :data:`PROVINCE_CODES` and a
+    Spaces, dots and hyphens are ignored. The number has no check digit (docs/conventions.md
+    §5.1), so only its structure is checked: a province code from :data:`PROVINCE_CODES` and a
     century/sex code from :data:`CENTURY_SEX_CODES`. A citizen whose birth was registered
     abroad has a country code instead of a province code and is refused here; the form should
     let such a citizen give a passport number.

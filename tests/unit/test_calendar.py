@@ -1,7 +1,7 @@
 """Working-day calendar: baseline, built-in corrections, overrides, reception dates.
 
-Expected dates come from legal.md §7.4 (official schedules for state agencies), not from the
-code under test.
+Expected dates come from docs/legal-basis.md §7.4 (official schedules for state agencies), not
+from the code under test.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_pinned_package_version() -> None:
     assert holidays.__version__ == "0.108"
 
 
-# --- Official weekday days off, legal.md §7.4 ---------------------------------------------
+# --- Official weekday days off, docs/legal-basis.md §7.4 ------------------------------------------
 
 OFFICIAL_WEEKDAY_DAYS_OFF = {
     2024: {
@@ -176,7 +176,8 @@ def test_without_corrections_the_package_is_used_as_is() -> None:
     assert not raw.is_working_day(D(2026, 1, 10))
     assert not raw.is_working_day(D(2026, 11, 24))
     assert raw.day_info(D(2025, 2, 1)).reason_code == "holiday"
-    # legal.md §10: 5 working days from 31/12/2025 is 08/01 with the package, 09/01 officially.
+    # docs/legal-basis.md §10: 5 working days from 31/12/2025 is 08/01 with the package,
+    # 09/01 officially.
     assert raw.add_working_days(D(2025, 12, 31), 5) == D(2026, 1, 8)
     assert WorkingCalendar().add_working_days(D(2025, 12, 31), 5) == D(2026, 1, 9)
 
@@ -233,7 +234,7 @@ def test_labels_corrected(calendar: WorkingCalendar) -> None:
     # English substitution labels use DD/MM/YYYY like the Vietnamese ones.
     assert calendar.day_info(D(2025, 5, 2)).name_en == "Day off (substituted from 26/04/2025)"
     assert calendar.day_info(D(2024, 4, 29)).name_en == "Day off (substituted from 04/05/2024)"
-    # 27/01/2025 was the 28th of the last lunar month (legal.md §10).
+    # 27/01/2025 was the 28th of the last lunar month (docs/legal-basis.md §10).
     assert calendar.day_info(D(2025, 1, 27)).name_vi == "28 Tết"
     makeup = calendar.day_info(D(2025, 4, 26))
     assert makeup.name_vi == "Làm bù cho ngày nghỉ 02/05/2025"
@@ -328,7 +329,7 @@ def test_on_or_after_working_day(calendar: WorkingCalendar) -> None:
 def test_add_working_days(calendar: WorkingCalendar) -> None:
     assert calendar.add_working_days(D(2026, 2, 13), 0) == D(2026, 2, 13)
     assert calendar.add_working_days(D(2026, 2, 13), 1) == D(2026, 2, 23)
-    # legal.md worked example 4: the make-up Saturday 26/04/2025 counts.
+    # docs/legal-basis.md worked example 4: the make-up Saturday 26/04/2025 counts.
     assert calendar.add_working_days(D(2025, 4, 24), 7) == D(2025, 5, 7)
     with pytest.raises(ValueError):
         calendar.add_working_days(D(2026, 1, 1), -1)
@@ -371,7 +372,7 @@ def test_years_are_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_reception_day_15_next_working_day_2026(calendar: WorkingCalendar) -> None:
     assert monthly_reception_dates(2026, 15, "next_working_day", calendar) == [
         D(2026, 1, 15),
-        D(2026, 2, 23),  # Sun 15/02 is inside the Tết break (legal.md worked example 1)
+        D(2026, 2, 23),  # Sun 15/02 is inside the Tết break (docs/legal-basis.md worked example 1)
         D(2026, 3, 16),  # Sun 15/03
         D(2026, 4, 15),
         D(2026, 5, 15),

@@ -1,6 +1,6 @@
 """Phone numbers, personal ID numbers and free text (portal.domain.contacts).
 
-Expected values follow portal.md §5.1, §5.2 and §5.5.
+Expected values follow docs/conventions.md §5.1, §5.2 and §5.5.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_pinned_phonenumbers_version() -> None:
         ("  0912 345 678\t", "+84912345678"),
         ("0912\u00a0345\u00a0678", "+84912345678"),
         ("０９１２３４５６７８", "+84912345678"),
-        # One number for each network's prefixes (portal.md §5.2).
+        # One number for each network's prefixes (docs/conventions.md §5.2).
         ("0326 123 456", "+84326123456"),
         ("0559 123 456", "+84559123456"),
         ("0706 123 456", "+84706123456"),

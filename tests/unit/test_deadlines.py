@@ -1,6 +1,6 @@
 """Deadline rules and counting (Civil Code Arts. 147-148), rules file, receipt date.
 
-Expected dates were worked out by hand from legal.md (§7, worked examples, §10).
+Expected dates were worked out by hand from docs/legal-basis.md (§7, worked examples, §10).
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ DUE_CASES = [
     ("complaint2.resolve", D(2025, 4, 1), {"remote": True}, D(2025, 6, 2)),
     ("complaint2.resolve", D(2025, 4, 1), {"remote": True, "complex": True}, D(2025, 6, 10)),
     ("complaint.publish_decision", D(2025, 4, 11), {}, D(2025, 4, 26)),  # make-up Saturday
-    ("complaint.enforce", D(2025, 12, 31), {}, D(2026, 1, 9)),  # legal.md §10
+    ("complaint.enforce", D(2025, 12, 31), {}, D(2026, 1, 9)),  # docs/legal-basis.md §10
     ("denunciation.intake", D(2025, 4, 24), {}, D(2025, 5, 7)),  # worked example 4
     ("denunciation.intake", D(2025, 4, 24), {"multi_place": True}, D(2025, 5, 12)),
     ("denunciation.transfer", D(2025, 8, 29), {}, D(2025, 9, 9)),  # 2/9/2025

@@ -1,4 +1,4 @@
-"""Attachment checks and cleaning (security.md G1-G7): every fixture is built in code."""
+"""Attachment checks and cleaning (docs/security.md G1-G7): every fixture is built in code."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ Layers, each applied on top of the previous one:
 1. Baseline: the pinned ``holidays`` package (``country_holidays("VN")``), including its
    make-up Saturdays (``weekend_workdays``).
 2. Built-in corrections (:data:`BUILTIN_CORRECTIONS`): what the pinned package gets wrong
-   according to the legal research (legal.md §7.4 and §10).
+   according to the legal research (docs/legal-basis.md §7.4 and §10).
 3. Overrides kept in the database by the administrators (extra days off, make-up working
    days, removed holidays). They win over both layers above, so an administrator can also
    undo a built-in correction (e.g. mark 24/11 as a day off once the Labour Code is amended).

@@ -1,5 +1,5 @@
 """Built-in corrections: where the pinned ``holidays`` package disagrees with the official
-holiday and Tết schedules (legal.md §7.4 and §10).
+holiday and Tết schedules (docs/legal-basis.md §7.4 and §10).
 """
 
 from __future__ import annotations
@@ -93,4 +93,4 @@ BUILTIN_NAME_CORRECTIONS: Final[dict[date, tuple[str, str]]] = {
         "Lunar New Year holiday (28th of the 12th lunar month)",
     ),
 }
-"""Baseline labels that are wrong (legal.md §10 item 3); only the name changes."""
+"""Baseline labels that are wrong (docs/legal-basis.md §10 item 3); only the name changes."""

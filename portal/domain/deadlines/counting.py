@@ -1,6 +1,6 @@
 """The computation: due dates of the rules, with extensions, pauses and their explanation.
 
-Counting follows the Civil Code 2015 Arts. 147-148 (legal.md §7.1):
+Counting follows the Civil Code 2015 Arts. 147-148 (docs/legal-basis.md §7.1):
 
 * ``days``: the start day is not counted; the raw end is ``start + length`` (plus extensions,
   each added to the raw end of the previous period, plus paused days); if the raw end is not a
@@ -216,7 +216,7 @@ def alternative_due_date(
 ) -> Computation | None:
     """The due date in the rule's ``alternative_unit`` (None when the unit is certain).
 
-    legal.md recommends showing it as a secondary marker where the unit is uncertain.
+    docs/legal-basis.md recommends showing it as a secondary marker where the unit is uncertain.
     Accepts the same keyword options as :func:`due_date`.
     """
     if rule.alternative_unit is None:

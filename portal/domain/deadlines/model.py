@@ -38,7 +38,7 @@ class RulesFileError(ValueError):
 class Rule:
     """One statutory time limit. ``*_length`` variants and extensions use the same unit.
 
-    ``confidence`` is the weakest status in legal.md for the rule (length or unit).
+    ``confidence`` is the weakest status in docs/legal-basis.md for the rule (length or unit).
     ``alternative_unit`` is set where the unit itself is uncertain: the app may show the
     date computed in that unit as a secondary marker (:func:`alternative_due_date`).
     """

@@ -2,7 +2,8 @@
 
 One :class:`Rule` per (kind, step), keyed by a stable id in :data:`RULES`. The table is data
 and is kept whole in this module (about 350 lines of rules) so that it reads as one table
-next to legal.md; a deployment can restate any field with a rules file (:mod:`.rules_file`).
+next to docs/legal-basis.md; a deployment can restate any field with a rules file
+(:mod:`.rules_file`).
 """
 
 from __future__ import annotations

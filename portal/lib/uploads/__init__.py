@@ -1,9 +1,9 @@
 """Checks, cleans and stores the files citizens attach to complaints, denunciations and petitions.
 
 Accepted: JPG, PNG, PDF, DOC, DOCX, XLS, XLSX. The type is decided from the bytes alone; the
-citizen's file name and the browser's ``Content-Type`` are never consulted (security.md G2).
+citizen's file name and the browser's ``Content-Type`` are never consulted (docs/security.md G2).
 
-What "clean" means per type (security.md §3, G7):
+What "clean" means per type (docs/security.md §3, G7):
 
 * JPEG/PNG are decoded and re-encoded from pixels only, so EXIF (GPS, camera), XMP, ICC
   profiles, JPEG comments, PNG text chunks and anything appended to the file are gone.

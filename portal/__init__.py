@@ -84,9 +84,11 @@ def _wrap_for_proxy(app: Flask) -> None:
     from portal.web.proxy import PathPrefix, TrustedProxies
 
     if app.config["URL_PREFIX"].strip("/"):
-        app.wsgi_app = PathPrefix(app.wsgi_app, app.config["URL_PREFIX"])  # type: ignore[method-assign]
+        app.wsgi_app = PathPrefix(  # type: ignore[method-assign]  # WSGI middleware, as Flask documents
+            app.wsgi_app, app.config["URL_PREFIX"]
+        )
     if app.config["TRUSTED_PROXY_COUNT"]:
-        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]  # WSGI middleware
             app.wsgi_app,
             hops=app.config["TRUSTED_PROXY_COUNT"],
             proxies=app.config["TRUSTED_PROXIES"],

@@ -3,6 +3,8 @@ screen and as Word files). Every file sent is recorded in the audit log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 
@@ -40,7 +42,7 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     )
 
 
-def _notice_args(case: Case, kind: str) -> dict[str, object]:
+def _notice_args(case: Case, kind: str) -> dict[str, Any]:
     if kind not in notices.available(case):
         abort(404)
     ground = ground_label(case.outcome_ground) if case.outcome_ground else None
@@ -58,7 +60,7 @@ def _notice_args(case: Case, kind: str) -> dict[str, object]:
 def notice(case_id: int, kind: str) -> ResponseReturnValue:
     case = db.get_or_404(Case, case_id)
     try:
-        composed = documents.compose_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
+        composed = documents.compose_notice(**_notice_args(case, kind))
     except ValueError:
         abort(404)
     return render_template("admin/notice.html", case=case, notice=composed, kind=kind)
@@ -69,7 +71,7 @@ def notice(case_id: int, kind: str) -> ResponseReturnValue:
 def notice_docx(case_id: int, kind: str) -> ResponseReturnValue:
     case = db.get_or_404(Case, case_id)
     try:
-        body = documents.build_notice(**_notice_args(case, kind))  # type: ignore[arg-type]
+        body = documents.build_notice(**_notice_args(case, kind))
     except ValueError:
         abort(404)
     return audited_download(

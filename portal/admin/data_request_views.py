@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -191,7 +193,7 @@ def data_request_complete(request_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.data_request", request_id=row.id), 303)
 
 
-def _try(action) -> None:  # type: ignore[no-untyped-def]
+def _try(action: Callable[[], object]) -> None:
     try:
         action()
     except data_requests.DataRequestError as error:

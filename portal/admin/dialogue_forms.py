@@ -69,6 +69,13 @@ class LocalDateTimeField(StringField):
             return
         raise ValueError(_l("Enter a date and time, for example 15/02/2026 07:30."))
 
+    @property
+    def checked_moment(self) -> datetime:
+        """The moment of a required field, once its form has validated."""
+        if self.moment is None:
+            raise ValueError(f"{self.name} has no valid moment: validate the form first")
+        return self.moment
+
     def process_data(self, value: Any) -> None:
         self.moment = value if isinstance(value, datetime) else None
         self.data = (

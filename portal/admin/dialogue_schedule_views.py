@@ -44,7 +44,7 @@ def dialogue_generate() -> ResponseReturnValue:
             created = service.generate_periodic(
                 db.session,
                 service.PeriodicPlan(
-                    start=form.start.day,  # type: ignore[arg-type]
+                    start=form.start.checked_day,
                     recurrence=rules.Recurrence(
                         day_of_month=form.day_of_month.data,
                         policy=form.policy.data,

@@ -52,8 +52,8 @@ def _data(form: DialogueForm) -> service.DialogueData:
         kind=form.kind.data,
         title=form.title.data,
         topic=form.topic.data or None,
-        starts_at=form.starts_at.moment,  # type: ignore[arg-type]
-        ends_at=form.ends_at.moment,  # type: ignore[arg-type]
+        starts_at=form.starts_at.checked_moment,
+        ends_at=form.ends_at.checked_moment,
         mode=form.mode.data,
         place=form.place.data or None,
         online_link=form.online_link.data or None,

@@ -29,12 +29,12 @@ class DatesForm(BaseForm):
         if not super().validate(extra_validators):
             return False
         valid = True
-        if self.office_due_on.day < self.division_due_on.day:  # type: ignore[operator]
+        if self.office_due_on.checked_day < self.division_due_on.checked_day:
             self.office_due_on.errors = [
                 _l("The Office's deadline cannot be before the divisions' deadline.")
             ]
             valid = False
-        if self.period_end.day < self.period_start.day:  # type: ignore[operator]
+        if self.period_end.checked_day < self.period_start.checked_day:
             self.period_end.errors = [_l("The end of the period cannot be before its start.")]
             valid = False
         return valid
@@ -46,7 +46,7 @@ class OpenRoundForm(DatesForm):
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.period_start.day.year != self.year.data:  # type: ignore[union-attr]
+        if self.period_start.checked_day.year != self.year.data:
             self.period_start.errors = [_l("The period must start in the year of the report.")]
             return False
         return True

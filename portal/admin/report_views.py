@@ -93,10 +93,10 @@ def reporting_round_new() -> ResponseReturnValue:
             form[name].process_data(getattr(defaults, name))
     if request.method == "POST" and form.validate():
         dates = service.RoundDates(
-            form.division_due_on.day,  # type: ignore[arg-type]
-            form.office_due_on.day,  # type: ignore[arg-type]
-            form.period_start.day,  # type: ignore[arg-type]
-            form.period_end.day,  # type: ignore[arg-type]
+            form.division_due_on.checked_day,
+            form.office_due_on.checked_day,
+            form.period_start.checked_day,
+            form.period_end.checked_day,
         )
         try:
             opened = service.open_round(
@@ -201,10 +201,10 @@ def reporting_round_dates(round_id: int) -> ResponseReturnValue:
             db.session,
             round_,
             service.RoundDates(
-                form.division_due_on.day,  # type: ignore[arg-type]
-                form.office_due_on.day,  # type: ignore[arg-type]
-                form.period_start.day,  # type: ignore[arg-type]
-                form.period_end.day,  # type: ignore[arg-type]
+                form.division_due_on.checked_day,
+                form.office_due_on.checked_day,
+                form.period_start.checked_day,
+                form.period_end.checked_day,
             ),
             actor_id=current_user.id,
             now=now_utc(),

@@ -136,15 +136,18 @@ def _demo_custodian_keys() -> None:
 def send_reminders() -> None:
     """Queue the daily reminders (run it daily): to officials about case deadlines and
     session follow-ups due soon or overdue, to citizens about tomorrow's sessions."""
+    from collections.abc import Sequence
+
     from flask import current_app, render_template
     from flask_babel import force_locale
 
+    from portal.models import User
     from portal.services import deadlines as deadline_service
     from portal.services import dialogues, reminders
     from portal.web import dialogue_emails
     from portal.web.security import today_local
 
-    def render(user, items):  # type: ignore[no-untyped-def]
+    def render(user: User, items: Sequence[object]) -> tuple[str, str]:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             return (
                 render_template("emails/reminder_subject.txt", items=items).strip(),

@@ -7,7 +7,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from portal.domain.calendar import REASON_LABELS
+from portal.domain.calendar import REASON_LABELS, DayInfo
 from portal.domain.deadlines import (
     CONFIDENCE_LABELS,
     ERROR_LABELS,
@@ -157,7 +157,7 @@ def show(year: int, lang: str) -> None:
         click.echo(f"  {info.day.isoformat()}  {_name(info, lang)}")
 
 
-def _name(info, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _name(info: DayInfo, lang: str) -> str:
     name = info.name_vi if lang == "vi" else (info.name_en or info.name_vi)
     reason = REASON_LABELS.get(info.reason_code or "", {}).get(lang, "")
     source = f" ({info.source})" if info.source else ""

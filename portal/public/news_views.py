@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from flask import abort, current_app, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal.extensions import cache, db
 from portal.models import Article, ArticleImage, Category, article_categories
@@ -37,7 +37,9 @@ def _page() -> int:
     return max(request.args.get("trang", 1, type=int), 1)
 
 
-def _listing(query, *, title: str, category: Category | None = None, q: str = ""):  # type: ignore[no-untyped-def]
+def _listing(
+    query: Select[tuple[Article]], *, title: str, category: Category | None = None, q: str = ""
+) -> str:
     rows = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
     covers = _covers(rows.items)
     categories = db.session.scalars(

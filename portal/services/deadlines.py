@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar
+from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar, override_kind
 from portal.domain.deadlines import RULES, Computation, Rule, due_date, load_rules
 from portal.models import AuditLog, CalendarOverride, Deadline
 from portal.services import ServiceError
@@ -84,7 +84,13 @@ def _build_calendar(session: Session) -> WorkingCalendar:
     rows = session.scalars(select(CalendarOverride)).all()
     return WorkingCalendar(
         [
-            Override(day=r.day, kind=r.kind, note=r.note, source=r.source, note_en=r.note_en)  # type: ignore[arg-type]
+            Override(
+                day=r.day,
+                kind=override_kind(r.kind),
+                note=r.note,
+                source=r.source,
+                note_en=r.note_en,
+            )
             for r in rows
         ],
         corrections=(),
@@ -282,7 +288,7 @@ def add_override(
 ) -> RecomputeReport:
     if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)):
         raise CalendarError("day_taken")
-    Override(day=day, kind=kind, note=note, source=source)  # type: ignore[arg-type]  # validates kind
+    Override(day=day, kind=override_kind(kind), note=note, source=source)  # validates the kind
     row = CalendarOverride(
         day=day, kind=kind, note=note, source=source, created_by_id=actor_id, created_at=now
     )

@@ -169,7 +169,7 @@ def change_status(
     session.commit()
 
 
-def public_articles(now: datetime) -> Select:  # type: ignore[type-arg]
+def public_articles(now: datetime) -> Select[tuple[Article]]:
     """Articles citizens may read: published, and not scheduled for later."""
     return (
         select(Article)
@@ -178,7 +178,7 @@ def public_articles(now: datetime) -> Select:  # type: ignore[type-arg]
     )
 
 
-def search(query: Select, text: str) -> Select:  # type: ignore[type-arg]
+def search(query: Select[tuple[Article]], text: str) -> Select[tuple[Article]]:
     for word in terms(text):
         query = query.where(Article.search_text.contains(word, autoescape=True))
     return query

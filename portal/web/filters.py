@@ -10,6 +10,8 @@ import segno
 from flask import Flask, has_request_context, request
 from markupsafe import Markup, escape
 
+from portal.models import ArticleImage
+
 # A root-relative URL (ours: the sanitiser keeps no other) at the start of an attribute or of
 # a srcset candidate.
 _ROOT_RELATIVE = re.compile(r'((?:href|src)="|srcset="|, )/(?!/)')
@@ -57,18 +59,18 @@ def init_filters(app: Flask) -> None:
     app.add_template_global(rooted_image_srcset, "image_srcset")
 
 
-def rooted_image_url(image: object, width: int | None = None) -> str:
+def rooted_image_url(image: ArticleImage, width: int | None = None) -> str:
     """An article image's address, with the path prefix (stored without it)."""
     from portal.services.news import image_url
 
-    return local_link(image_url(image, width))  # type: ignore[arg-type]
+    return local_link(image_url(image, width))
 
 
-def rooted_image_srcset(image: object) -> str:
+def rooted_image_srcset(image: ArticleImage) -> str:
     from portal.services.news import image_srcset
 
     root = request.script_root if has_request_context() else ""
-    srcset = image_srcset(image)  # type: ignore[arg-type]
+    srcset = image_srcset(image)
     return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{root}/", f", {srcset}")[2:]
 
 

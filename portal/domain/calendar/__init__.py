@@ -42,6 +42,7 @@ from portal.domain.calendar.model import (
     Override,
     OverrideKind,
     ReceptionPolicy,
+    override_kind,
 )
 from portal.domain.calendar.reception import monthly_reception_dates
 from portal.domain.calendar.working import BASELINE_SOURCE, WorkingCalendar
@@ -65,4 +66,5 @@ __all__ = [
     "ReceptionPolicy",
     "WorkingCalendar",
     "monthly_reception_dates",
+    "override_kind",
 ]

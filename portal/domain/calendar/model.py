@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone, tzinfo
-from typing import Final, Literal, get_args
+from typing import Final, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -28,6 +28,15 @@ OverrideKind = Literal["day_off", "working_day", "not_day_off"]
 ReceptionPolicy = Literal["next_working_day", "weekday_after"]
 
 OVERRIDE_KINDS: Final[tuple[str, ...]] = get_args(OverrideKind)
+
+
+def override_kind(text: str) -> OverrideKind:
+    """The override kind named by `text` (a database column or a form), or ValueError."""
+    for kind in get_args(OverrideKind):
+        if kind == text:
+            return cast(OverrideKind, kind)
+    raise ValueError(f"unknown override kind {text!r}; expected one of {OVERRIDE_KINDS}")
+
 
 SATURDAY: Final = 5
 SUNDAY: Final = 6

@@ -11,6 +11,7 @@ from portal.web.security import now_utc
 
 
 def register_cli(app: Flask) -> None:
+    from portal.cli.backup import backup_command, restore_command
     from portal.cli.custodian import custodian_cli
     from portal.cli.deadlines import calendar_cli, deadline_cli
     from portal.cli.reports import send_report_reminders
@@ -24,6 +25,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(seed_scale)
     app.cli.add_command(send_report_reminders)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")

@@ -19,6 +19,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from portal.cli.custodian import KEY_FILE
 from portal.extensions import db
 from portal.lib import backup
 from portal.web.security import now_utc
@@ -27,6 +28,10 @@ from portal.web.uploads import image_folder, upload_folder
 
 def _folders() -> dict[str, Path]:
     return {"uploads": upload_folder(), "news-images": image_folder()}
+
+
+def _keys() -> dict[str, Path]:
+    return {KEY_FILE: Path(current_app.instance_path) / KEY_FILE}
 
 
 def _database() -> tuple[str, str]:
@@ -71,7 +76,12 @@ def backup_command(target: Path | None) -> None:
         else:
             _run("pg_dump", "--format=custom", "--no-owner", f"--file={dump}", location)
         archive = backup.write_archive(
-            target, now=now_utc(), database=kind, database_dump=dump, folders=_folders()
+            target,
+            now=now_utc(),
+            database=kind,
+            database_dump=dump,
+            folders=_folders(),
+            keys=_keys(),
         )
     archive.chmod(0o600)
     click.echo(f"Wrote {archive}")
@@ -116,6 +126,9 @@ def restore_command(archive: Path, yes: bool) -> None:
             name: backup.restore_folder(Path(work), name, folder)
             for name, folder in _folders().items()
         }
+        for name, path in _keys().items():
+            if backup.restore_key(Path(work), name, path):
+                counts[name] = 1
     click.echo(
         f"Restored the backup of {manifest.created_at}: the database and "
         + ", ".join(f"{count} files in {name}" for name, count in counts.items())

@@ -64,8 +64,12 @@ def write_archive(
     database: str,
     database_dump: Path,
     folders: Mapping[str, Path],
+    keys: Mapping[str, Path] | None = None,
 ) -> Path:
-    """Write ``portal-backup-YYYYmmdd-HHMMSS.tar.gz`` into `target_dir` and return its path."""
+    """Write ``portal-backup-YYYYmmdd-HHMMSS.tar.gz`` into `target_dir` and return its path.
+
+    `keys` are single files kept beside the folders (the custodian's key file: without it no
+    sealed identity could ever be opened again); those that do not exist are left out."""
     if database not in DATABASE_MEMBER:
         raise BackupError(f"unknown database kind {database!r}")
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -76,6 +80,9 @@ def write_archive(
     for name, folder in folders.items():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
             members[f"files/{name}/{path.relative_to(folder).as_posix()}"] = path
+    for name, path in (keys or {}).items():
+        if path.is_file():
+            members[f"keys/{name}"] = path
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": now.isoformat(),
@@ -141,6 +148,17 @@ def restore_folder(workdir: Path, name: str, folder: Path) -> int:
                 shutil.copy2(path, destination)
                 count += 1
     return count
+
+
+def restore_key(workdir: Path, name: str, path: Path) -> bool:
+    """Put the archive's key file `name` back at `path`; False when the archive has none."""
+    source = workdir / "keys" / name
+    if not source.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, path)
+    path.chmod(0o600)
+    return True
 
 
 def _sha256(path: Path) -> str:

@@ -18,6 +18,7 @@ from PIL import Image
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from portal.cli.custodian import write_keys
 from portal.extensions import db
 from portal.models import Attachment, Case
 from tests.conftest import CheckedClient
@@ -108,6 +109,9 @@ def test_backup_wipe_restore(site: Flask, tmp_path: Path) -> None:
         original = client.get(f"/quan-tri/tep/{attachment_id}").get_data()
         assert original.startswith(b"\x89PNG")
 
+    keys = write_keys(site.instance_path, "a custodian passphrase of some length")
+    sealed_keys = keys.read_bytes()
+
     runner = site.test_cli_runner()
     result = runner.invoke(args=["backup", "--to", str(tmp_path / "backups")])
     assert result.exit_code == 0, result.output
@@ -118,6 +122,7 @@ def test_backup_wipe_restore(site: Flask, tmp_path: Path) -> None:
     assert "manifest.json" in names and any(n.startswith("files/uploads/") for n in names)
 
     _wipe(site)
+    keys.unlink()
     with site.app_context():
         assert db.session.scalar(select(Case.id)) is None
         client = site.test_client()  # type: ignore[assignment]
@@ -126,6 +131,7 @@ def test_backup_wipe_restore(site: Flask, tmp_path: Path) -> None:
     result = runner.invoke(args=["restore", str(archives[0]), "--yes"])
     assert result.exit_code == 0, result.output
     assert "Restored the backup" in result.output
+    assert keys.read_bytes() == sealed_keys
 
     with site.app_context():
         client = site.test_client()  # type: ignore[assignment]

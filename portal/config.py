@@ -109,11 +109,19 @@ class Config:
     # "collect" or "none": whether the web form asks denouncers who they are (legal-notes §9).
     DENOUNCER_IDENTITY_ONLINE = os.environ.get("DENOUNCER_IDENTITY_ONLINE", "collect")
     SUBMISSION_MIN_SECONDS = int(os.environ.get("SUBMISSION_MIN_SECONDS", "4"))
+    # Submissions accepted per address and per contact given (a form sent back with errors
+    # does not count), and a flood guard on every attempt (each may store files).
     SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "5/minute;30/day")
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/day")
+    SUBMISSION_ATTEMPT_RATE_LIMIT = os.environ.get(
+        "SUBMISSION_ATTEMPT_RATE_LIMIT", "30/minute;300/day"
+    )
     LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "10/minute;100/day")
     REISSUE_RATE_LIMIT = os.environ.get("REISSUE_RATE_LIMIT", "3/hour")
     PRIVACY_NOTICE_VERSION = "2026-01"
+
+    # /healthz/ready fails when the oldest e-mail waiting in the outbox is older than this.
+    HEALTH_OUTBOX_MAX_AGE_MINUTES = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE_MINUTES", "10"))
 
     # Mail (outbox delivery).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")

@@ -20,7 +20,9 @@ csrf.exempt(bp)  # forms check CSRF themselves, as on the public pages
 
 # Public pages that make no sense inside a frame: the site's home, the health check, the
 # language switch (the portal decides the language).
-NOT_EMBEDDED = frozenset({"public.home", "public.health", "public.set_language"})
+NOT_EMBEDDED = frozenset(
+    {"public.home", "public.health", "public.health_ready", "public.set_language"}
+)
 # A cookie the embedded page's script looks for: when the browser refuses the frame's cookies
 # (the portal and the app are on different sites), forms would fail on submit, so the page
 # offers to open in a new tab instead.

@@ -8,7 +8,17 @@ import logging
 import smtplib
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -22,6 +32,7 @@ from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
+from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
@@ -33,6 +44,14 @@ log = logging.getLogger(__name__)
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
 def lookup() -> ResponseReturnValue:
     form = LookupForm()
+    try:
+        return _lookup(form)
+    except DATABASE_DOWN:
+        after_database_error()
+        return _lookup_unavailable(form)
+
+
+def _lookup(form: LookupForm) -> ResponseReturnValue:
     case = None
     if form.validate_on_submit():
         case = submissions.find_by_code(db.session, form.access_code.data, _pepper())
@@ -43,6 +62,17 @@ def lookup() -> ResponseReturnValue:
     if case is None:
         return render_template("public/lookup.html", form=form)
     return _render_status(case, form.access_code.data)
+
+
+def _lookup_unavailable(form: LookupForm) -> ResponseReturnValue:
+    """The database is down: the form comes back with the code kept, 503 with Retry-After."""
+    problem = _(
+        "The system is briefly interrupted and your case cannot be looked up now; "
+        "please try again in a few minutes."
+    )
+    return unavailable(
+        make_response(render_template("public/lookup.html", form=form, problem=problem))
+    )
 
 
 def _render_status(case: Any, code: str) -> ResponseReturnValue:

@@ -14,6 +14,8 @@ from typing import Any
 from flask import (
     abort,
     current_app,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,10 +23,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.lib import crypto
 from portal.public import bp
 from portal.public.submission_forms import (
@@ -33,10 +37,13 @@ from portal.public.submission_forms import (
     SLUG_KINDS,
     SubmissionForm,
 )
+from portal.public.views import language_switch, remember_language
 from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
+from portal.web import limits as web_limits
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
+from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
@@ -57,6 +64,8 @@ IDENTITY_FIELDS = (
 )
 RECEIPT_KEY = "receipt"
 ISSUED_KEYS = "submission_keys"
+RECEIPT_SHOWN_FOR = 30 * 60  # seconds a receipt shows its code again (Back, reload)
+LIMIT_SCOPE = "submission"
 
 
 def _signer() -> URLSafeSerializer:
@@ -64,10 +73,29 @@ def _signer() -> URLSafeSerializer:
 
 
 def _contact_key() -> str:
-    """Rate-limit key for the contact given in the form, as a keyed hash (never the value)."""
+    """Rate-limit key for the contact given in the form, as a keyed hash (never the value);
+    empty (no limit by contact) when none is given, e.g. an anonymous denunciation: they
+    would otherwise all share one counter."""
     contact = (request.form.get("phone") or request.form.get("email") or "").strip().lower()
+    if not contact:
+        return ""
     digest = hmac.new(_pepper(), f"contact:{contact}".encode(), hashlib.sha256).hexdigest()
     return f"contact:{digest}"
+
+
+def _accepted_limits() -> web_limits.Limits:
+    """What counts only accepted submissions: per address, and per contact given."""
+    config = current_app.config
+    return [
+        (config["SUBMISSION_RATE_LIMIT"], f"address:{get_remote_address()}"),
+        (config["CONTACT_RATE_LIMIT"], _contact_key()),
+    ]
+
+
+def _attempt_limits() -> web_limits.Limits:
+    """A flood guard on every POST (each may store files), far above what mistakes reach."""
+    address = f"address:{get_remote_address()}"
+    return [(current_app.config["SUBMISSION_ATTEMPT_RATE_LIMIT"], address)]
 
 
 def _identity_withheld(kind: str) -> bool:
@@ -112,10 +140,6 @@ def privacy() -> ResponseReturnValue:
 
 
 @bp.route("/gui-don/<slug>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["CONTACT_RATE_LIMIT"], methods=["POST"], key_func=_contact_key
-)
 def submit_kind(slug: str) -> ResponseReturnValue:
     kind = SLUG_KINDS.get(slug)
     if kind is None:
@@ -133,6 +157,26 @@ def submit_kind(slug: str) -> ResponseReturnValue:
     for field_name in ("idempotency_key", "upload_token"):
         if not getattr(form, field_name).data:
             getattr(form, field_name).data = secrets.token_urlsafe(24)
+    try:
+        return _receive(form, kind)
+    except DATABASE_DOWN as error:
+        log.warning("submission not stored, database unavailable: %s", type(error).__name__)
+        after_database_error()
+        return _outage_form(form, kind)
+
+
+def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
+    """A posted form: the language switch, the checks, the limits, then the submission."""
+    language = language_switch()
+    if language is not None:  # the other language, with everything typed kept, no checks
+        _handle_uploads(form, kind)  # files chosen before the switch are kept
+        with force_locale(language):
+            response = make_response(_render_form(form, kind))
+        return remember_language(response, language)
+    attempts_wait = web_limits.wait_seconds(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
+    if attempts_wait is not None:
+        return _limited_form(form, kind, attempts_wait)
+    web_limits.count(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
     valid = form.validate()
     if not _check_abuse(form):
         valid = False
@@ -142,6 +186,9 @@ def submit_kind(slug: str) -> ResponseReturnValue:
     _handle_uploads(form, kind)
     if not valid or form.attachments.errors:
         return _render_form(form, kind)
+    wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
+    if wait is not None:
+        return _limited_form(form, kind, wait)
     try:
         receipt = submissions.submit(
             db.session,
@@ -156,20 +203,33 @@ def submit_kind(slug: str) -> ResponseReturnValue:
         return render_template("public/unavailable.html", kind=kind), 503
     except submissions.DuplicateSubmission as duplicate_error:
         return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
+    web_limits.count(_accepted_limits(), LIMIT_SCOPE)
     _send_receipt_now(receipt)
-    session[RECEIPT_KEY] = {
-        "number": receipt.case_number,
-        "code": receipt.access_code,
-        "kind": receipt.kind,
-        "email": bool(receipt.email),
-    }
+    _keep_receipt(
+        receipt.case_number,
+        receipt.access_code,
+        receipt.kind,
+        email=bool(receipt.email),
+        reissue=bool(receipt.email),
+    )
     return redirect(url_for("public.submitted"), 303)
 
 
-def _render_form(form: SubmissionForm, kind: str) -> ResponseReturnValue:
-    drafts = submissions.draft_attachments(
-        db.session, upload_token=form.upload_token.data or "", pepper=_pepper()
-    )
+def _render_form(
+    form: SubmissionForm, kind: str, *, problem: str | None = None
+) -> ResponseReturnValue:
+    """The form with everything typed kept; `problem` is said above it (limit, outage)."""
+    drafts: list[Any] = []
+    if not g.get("safe_mode"):
+        try:
+            drafts = list(
+                submissions.draft_attachments(
+                    db.session, upload_token=form.upload_token.data or "", pepper=_pepper()
+                )
+            )
+        except DATABASE_DOWN as error:  # the form needs no database: no drafts shown
+            log.warning("drafts not listed, database unavailable: %s", type(error).__name__)
+            after_database_error()
     return render_template(
         "public/submit_form.html",
         form=form,
@@ -177,7 +237,29 @@ def _render_form(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         slug=KIND_SLUGS[kind],
         drafts=drafts,
         withheld=_identity_withheld(kind),
+        problem=problem,
+        language_form="submission-form",
     )
+
+
+def _limited_form(form: SubmissionForm, kind: str, wait: int) -> ResponseReturnValue:
+    problem = _(
+        "You have sent several submissions in a short time; please try again in about "
+        "%(wait)s. What you typed is kept below.",
+        wait=web_limits.describe_wait(wait),
+    )
+    response = make_response(_render_form(form, kind, problem=problem))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _outage_form(form: SubmissionForm, kind: str) -> ResponseReturnValue:
+    problem = _(
+        "The system is briefly interrupted and your submission has not been sent yet; "
+        "please try again in a few minutes. What you typed is kept below."
+    )
+    return unavailable(make_response(_render_form(form, kind, problem=problem)))
 
 
 def _check_abuse(form: SubmissionForm) -> bool:
@@ -264,20 +346,35 @@ def _send_receipt_now(receipt: submissions.Receipt) -> None:
 def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:
     """The same form sent twice: show the first receipt again, to the same browser only."""
     if idempotency_key in session.get(ISSUED_KEYS, []):
-        session[RECEIPT_KEY] = {
-            "number": case.number,
-            "code": submissions.access_code_for(_pepper(), idempotency_key),
-            "kind": case.kind,
-            "email": False,
-        }
+        code = submissions.access_code_for(_pepper(), idempotency_key)
+        _keep_receipt(
+            case.number, code, case.kind, email=False, reissue=bool(case.contact_email_hash)
+        )
         return redirect(url_for("public.submitted"), 303)
     abort(400)
 
 
+def _keep_receipt(number: str, code: str, kind: str, *, email: bool, reissue: bool) -> None:
+    """The receipt, in this browser's session only (never in the address), for a while.
+    `email`: a receipt was just e-mailed; `reissue`: a new code can be sent by e-mail."""
+    session[RECEIPT_KEY] = {
+        "number": number,
+        "code": code,
+        "kind": kind,
+        "email": email,
+        "reissue": reissue,
+        "until": int(time.time()) + RECEIPT_SHOWN_FOR,
+    }
+
+
 @bp.get("/gui-don/da-gui")
 def submitted() -> ResponseReturnValue:
-    receipt = session.pop(RECEIPT_KEY, None)
-    if receipt is not None:
-        keys = session.get(ISSUED_KEYS, [])
-        session[ISSUED_KEYS] = keys  # keep: a late duplicate POST still finds its receipt
+    """The receipt, shown again on Back or reload in the same browser for RECEIPT_SHOWN_FOR;
+    after that the code is forgotten and the page says how to get a new one."""
+    g.no_store = True  # the code never lands in the browser's cache
+    receipt = session.get(RECEIPT_KEY)
+    if receipt is not None and int(receipt.get("until", 0)) <= time.time():
+        receipt = {k: v for k, v in receipt.items() if k in ("number", "kind", "reissue")}
+        session[RECEIPT_KEY] = {**receipt, "expired": True}
+        receipt = session[RECEIPT_KEY]
     return render_template("public/submitted.html", receipt=receipt)

@@ -52,7 +52,7 @@ def test_api_errors_are_json(client) -> None:
     assert response.json["error"]["code"] == 404
 
 
-def test_500_page_renders_when_the_database_is_down() -> None:
+def test_error_page_renders_when_the_database_is_down() -> None:
     app: Flask = create_app(
         {"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1:1/x"}
     )
@@ -64,8 +64,9 @@ def test_500_page_renders_when_the_database_is_down() -> None:
 
     response = app.test_client().get("/needs-db")
     page = response.get_data(as_text=True)
-    assert response.status_code == 500
-    assert "Đã có lỗi ở phía chúng tôi" in page
+    assert response.status_code == 503  # an outage: try again soon
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Hệ thống đang gián đoạn" in page
     assert "Traceback" not in page and "psycopg" not in page
 
 

@@ -1,0 +1,68 @@
+"""Rate limits counted by hand, for forms where only what was accepted should count: a
+citizen who mistypes five times has done nothing wrong. `wait_seconds` tests every limit
+without counting; `count` counts one accepted request. Flask-Limiter's storage (memory, or
+Redis in production) keeps the counters, so they are shared by every worker.
+
+Test-then-count is not atomic: two requests at the very same moment may both pass the last
+free place. A limit against abuse allows that; a request is never refused by mistake.
+When the storage cannot be reached the limits are skipped (and logged): the readiness check
+reports the storage, and a citizen's submission must not fail because of it."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterator, Sequence
+
+from flask import current_app
+from flask_babel import ngettext
+from limits import RateLimitItem, parse_many
+
+from portal.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+# (limit string such as "5/minute;30/day", key): an empty key means "does not apply".
+Limits = Sequence[tuple[str, str]]
+
+
+def _items(limits: Limits, scope: str) -> Iterator[tuple[RateLimitItem, list[str]]]:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    for spec, key in limits:
+        if not key:
+            continue
+        for item in parse_many(spec):
+            yield item, [part for part in (prefix, scope, key) if part]
+
+
+def wait_seconds(limits: Limits, scope: str) -> int | None:
+    """How long until every limit allows one more request; None when all allow it now."""
+    waits: list[int] = []
+    try:
+        for item, identifiers in _items(limits, scope):
+            if not limiter.limiter.test(item, *identifiers):
+                reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+                waits.append(max(1, math.ceil(reset - time.time())))
+    except Exception:  # any storage failure: never refuse a citizen for it
+        log.exception("rate-limit storage unavailable; limits %s skipped", scope)
+        return None
+    return max(waits) if waits else None
+
+
+def count(limits: Limits, scope: str) -> None:
+    """Count one accepted request against every limit."""
+    try:
+        for item, identifiers in _items(limits, scope):
+            limiter.limiter.hit(item, *identifiers)
+    except Exception:
+        log.exception("rate-limit storage unavailable; %s not counted", scope)
+
+
+def describe_wait(seconds: int) -> str:
+    """The waiting time in words, rounded up: "5 minutes", "2 hours"."""
+    if seconds < 3600:
+        minutes = max(1, math.ceil(seconds / 60))
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    hours = math.ceil(seconds / 3600)
+    return ngettext("%(num)d hour", "%(num)d hours", hours)

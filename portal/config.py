@@ -113,6 +113,8 @@ class Config:
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5/day")
     LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "10/minute;100/day")
     REISSUE_RATE_LIMIT = os.environ.get("REISSUE_RATE_LIMIT", "3/hour")
+    # New codes for one case, and to one e-mail address, from any address.
+    REISSUE_TARGET_RATE_LIMIT = os.environ.get("REISSUE_TARGET_RATE_LIMIT", "3/hour;6/day")
     PRIVACY_NOTICE_VERSION = "2026-01"
 
     # Mail (outbox delivery).
@@ -122,6 +124,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # How often `flask deliver-outbox --watch` looks for new mail, in seconds.
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "2"))
 
     # Public news pages are the same for every anonymous reader: kept for a short while.
     # Several workers: CACHE_TYPE=RedisCache with CACHE_REDIS_URL.

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-import smtplib
 import time
 from typing import Any
 
@@ -34,7 +33,7 @@ from portal.public.submission_forms import (
     SubmissionForm,
 )
 from portal.services import deadlines as deadline_service
-from portal.services import notifications, submissions
+from portal.services import submissions
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
 from portal.web.rules import current_rules
@@ -156,7 +155,6 @@ def submit_kind(slug: str) -> ResponseReturnValue:
         return render_template("public/unavailable.html", kind=kind), 503
     except submissions.DuplicateSubmission as duplicate_error:
         return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
-    _send_receipt_now(receipt)
     session[RECEIPT_KEY] = {
         "number": receipt.case_number,
         "code": receipt.access_code,
@@ -246,19 +244,6 @@ def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:
         idempotency_key=form.idempotency_key.data,
         upload_token=form.upload_token.data,
     )
-
-
-def _send_receipt_now(receipt: submissions.Receipt) -> None:
-    """Confidential receipts are sent at once and never stored; others go via the outbox."""
-    settings = notifications.SmtpSettings.from_config(current_app.config)
-    if receipt.email and receipt.confidential:
-        subject, body = web_submissions.receipt_email(receipt)
-        try:
-            notifications.send(settings, recipient=receipt.email, subject=subject, body=body)
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("confidential receipt not sent: %s", type(error).__name__)
-    elif receipt.email:
-        web_submissions.deliver_soon()
 
 
 def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:

@@ -10,7 +10,7 @@ from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoSte
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
-from portal.services import accounts, dialogues
+from portal.services import accounts, dialogues, notifications
 from portal.web.navigation import safe_next
 from portal.web.security import (
     SESSION_TOKEN_KEY,
@@ -177,11 +177,17 @@ def home() -> ResponseReturnValue:
         if has_permission(Permission.MANAGE_DIALOGUES)
         else []
     )
+    mail_failures = (
+        notifications.failures(db.session, limit=5)
+        if has_permission(Permission.MANAGE_USERS)
+        else (0, [])
+    )
     return render_template(
         "admin/home.html",
         board=board,
         follow_ups=follow_ups,
         missing_months=missing_months,
+        mail_failures=mail_failures,
         can_manage_dialogues=has_permission(Permission.MANAGE_DIALOGUES),
         may_update_follow_up=may_update_follow_up,
     )

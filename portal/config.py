@@ -56,9 +56,15 @@ class Config:
 
     # Rate limits: memory by default, Redis in production (RATELIMIT_STORAGE_URI=redis://...).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many web worker processes serve the app (gunicorn reads the same variable). In
+    # production a memory store counts per process, so it is refused unless this says 1.
+    WEB_CONCURRENCY: str | None = os.environ.get("WEB_CONCURRENCY")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+    # Wrong passwords for one account from one address: after these, that address waits;
+    # the official signs in from anywhere else as usual (nobody can lock them out).
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
     # Roles whose officials must use two-step sign-in (TOTP), e.g. "admin,leader".
     TOTP_REQUIRED_ROLES = _env_list("TOTP_REQUIRED_ROLES")
 
@@ -200,3 +206,9 @@ def check_production(settings: Mapping[str, Any]) -> None:
     if missing:
         names = ", ".join("DATABASE_URL" if k.startswith("SQLALCHEMY") else k for k in missing)
         raise ConfigError(f"Production configuration is missing: {names}")
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if storage.startswith("memory://") and str(settings.get("WEB_CONCURRENCY") or "") != "1":
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts per process: set it to a shared "
+            "store (redis://…), or WEB_CONCURRENCY=1 if a single process serves the app"
+        )

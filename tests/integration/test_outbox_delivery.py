@@ -21,8 +21,10 @@ from tests.conftest import CheckedClient, _drop_everything, _empty_tables, is_po
 from tests.integration.submission_helpers import CODE_RE, fill
 from tests.services import missing
 
+# Its own database, created if missing: dropping the tables of a database that another
+# test run is using (TEST_DATABASE_URL) would break that run.
 POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_outbox"
 )
 
 
@@ -184,13 +186,24 @@ def postgres_app(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         return
     import sqlalchemy
 
+    url = sqlalchemy.make_url(POSTGRES_URL)
+    server = sqlalchemy.create_engine(
+        url.set(database="postgres"),
+        connect_args={"connect_timeout": 3},
+        isolation_level="AUTOCOMMIT",
+    )
     try:
-        engine = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
+        with server.connect() as connection:
+            exists = connection.scalar(
+                sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": url.database},
+            )
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
     except sqlalchemy.exc.OperationalError:
         missing("PostgreSQL", f"Start it or set TEST_POSTGRES_URL (tried {POSTGRES_URL}).")
+    finally:
+        server.dispose()
     from flask_migrate import upgrade
 
     from portal import create_app

@@ -22,9 +22,7 @@ def _ask(client, number: str, email: str, address: str) -> int:  # type: ignore[
 def test_new_codes_for_one_case_are_limited_whoever_asks(client) -> None:
     submit_and_read_code(client, "kien-nghi", email="dan@example.vn")
     number = db.session.scalar(select(Case)).number
-    statuses = [
-        _ask(client, number, f"khac{n}@example.vn", f"203.0.113.{n}") for n in range(1, 5)
-    ]
+    statuses = [_ask(client, number, f"khac{n}@example.vn", f"203.0.113.{n}") for n in range(1, 5)]
     assert statuses == [303, 303, 303, 429]
 
 

@@ -10,7 +10,9 @@ run: $(VENV)/.installed portal/translations/.compiled
 	$(BIN)/flask db upgrade
 	$(BIN)/flask calendar sync
 	$(BIN)/flask seed-demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@echo "Serving on http://127.0.0.1:5000, mail delivered beside it (Ctrl+C stops both)"
+	$(BIN)/flask deliver-outbox --watch & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed portal/translations/.compiled

@@ -56,9 +56,15 @@ class Config:
 
     # Rate limits: memory by default, Redis in production (RATELIMIT_STORAGE_URI=redis://...).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many web worker processes serve the app (gunicorn reads the same variable). In
+    # production a memory store counts per process, so it is refused unless this says 1.
+    WEB_CONCURRENCY: str | None = os.environ.get("WEB_CONCURRENCY")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+    # Wrong passwords for one account from one address: after these, that address waits;
+    # the official signs in from anywhere else as usual (nobody can lock them out).
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
     # Roles whose officials must use two-step sign-in (TOTP), e.g. "admin,leader".
     TOTP_REQUIRED_ROLES = _env_list("TOTP_REQUIRED_ROLES")
 
@@ -118,6 +124,8 @@ class Config:
     )
     LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "10/minute;100/day")
     REISSUE_RATE_LIMIT = os.environ.get("REISSUE_RATE_LIMIT", "3/hour")
+    # New codes for one case, and to one e-mail address, from any address.
+    REISSUE_TARGET_RATE_LIMIT = os.environ.get("REISSUE_TARGET_RATE_LIMIT", "3/hour;6/day")
     PRIVACY_NOTICE_VERSION = "2026-01"
 
     # /healthz/ready fails when the oldest e-mail waiting in the outbox is older than this.
@@ -130,6 +138,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # How often `flask deliver-outbox --watch` looks for new mail, in seconds.
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "2"))
 
     # Public news pages are the same for every anonymous reader: kept for a short while.
     # Several workers: CACHE_TYPE=RedisCache with CACHE_REDIS_URL.
@@ -203,3 +214,9 @@ def check_production(settings: Mapping[str, Any]) -> None:
     if missing:
         names = ", ".join("DATABASE_URL" if k.startswith("SQLALCHEMY") else k for k in missing)
         raise ConfigError(f"Production configuration is missing: {names}")
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if storage.startswith("memory://") and str(settings.get("WEB_CONCURRENCY") or "") != "1":
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts per process: set it to a shared "
+            "store (redis://…), or WEB_CONCURRENCY=1 if a single process serves the app"
+        )

@@ -1,8 +1,21 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import hashlib
+import hmac
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
@@ -10,7 +23,7 @@ from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoSte
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
-from portal.services import accounts, dialogues
+from portal.services import accounts, dialogues, notifications
 from portal.web.navigation import safe_next
 from portal.web.security import (
     SESSION_TOKEN_KEY,
@@ -27,10 +40,30 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_pair_key() -> str:
+    """One counter of wrong passwords per (address, account) pair, keyed so that the rate
+    limit store holds neither."""
+    email = (request.form.get("email") or "").strip().lower()
+    pair = f"{get_remote_address()}|{email}".encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "login-pair:" + hmac.new(secret, pair, hashlib.sha256).hexdigest()
+
+
+def _login_failed(response: Response) -> bool:
+    """A login POST that shows the form again (200) did not sign anyone in."""
+    return response.status_code == 200
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @csrf.exempt  # LoginForm checks CSRF itself, so an expired form comes back with the email kept
 @public_admin_view
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
+    key_func=_login_pair_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("admin.home"))
@@ -177,11 +210,17 @@ def home() -> ResponseReturnValue:
         if has_permission(Permission.MANAGE_DIALOGUES)
         else []
     )
+    mail_failures = (
+        notifications.failures(db.session, limit=5)
+        if has_permission(Permission.MANAGE_USERS)
+        else (0, [])
+    )
     return render_template(
         "admin/home.html",
         board=board,
         follow_ups=follow_ups,
         missing_months=missing_months,
+        mail_failures=mail_failures,
         can_manage_dialogues=has_permission(Permission.MANAGE_DIALOGUES),
         may_update_follow_up=may_update_follow_up,
     )
@@ -201,6 +240,13 @@ def _follow_up_scope() -> list[int | None] | None:
     return scope
 
 
+def _agency_words() -> list[str]:
+    """What anyone knows about the department, for the password strength check."""
+    config = current_app.config
+    keys = ("AGENCY_NAME", "AGENCY_PARENT", "AGENCY_PLACE", "AGENCY_SYMBOL", "AGENCY_EMAIL")
+    return [str(config[key]) for key in keys if config.get(key)]
+
+
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
 @require(Permission.VIEW_DASHBOARD)
 def change_password() -> ResponseReturnValue:
@@ -214,6 +260,7 @@ def change_password() -> ResponseReturnValue:
                 current=form.current_password.data,
                 new=form.new_password.data,
                 now=now_utc(),
+                context=_agency_words(),
             )
         except accounts.WeakPassword as weak:
             form.new_password.errors.append(_password_message(weak.reason))

@@ -102,18 +102,40 @@ def seed_demo() -> None:
 
 
 @click.command("deliver-outbox")
-def deliver_outbox() -> None:
-    """Send the queued e-mails (run it every minute from a timer)."""
+@click.option("--watch", is_flag=True, help="Keep running; look for new mail every few seconds.")
+def deliver_outbox(watch: bool) -> None:
+    """Send the queued e-mails: once, or, with --watch, until stopped (SIGTERM or Ctrl+C).
+
+    Several workers may run at once, on one host or several: each message is claimed before
+    it is sent, so none goes out twice.
+    """
+    import signal
+    import threading
+
     from flask import current_app
 
     from portal.services import notifications
+    from portal.web.uploads import pepper
 
-    sent, failed = notifications.deliver_outbox(
+    settings = notifications.SmtpSettings.from_config(current_app.config)
+    if not watch:
+        sent, failed = notifications.deliver_outbox(
+            db.session, settings, now=now_utc(), secret=pepper()
+        )
+        click.echo(f"Sent {sent}, failed {failed}.")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("Delivering the outbox until stopped.")
+    notifications.watch(
         db.session,
-        notifications.SmtpSettings.from_config(current_app.config),
-        now=now_utc(),
+        settings,
+        clock=now_utc,
+        stop=stop,
+        poll=current_app.config["OUTBOX_POLL_SECONDS"],
+        secret=pepper(),
     )
-    click.echo(f"Sent {sent}, failed {failed}.")
 
 
 def _demo_custodian_keys() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Model
@@ -28,7 +28,14 @@ class AuditLog(Model):
 
 
 class OutboxMessage(Model):
-    """An e-mail waiting for delivery; written in the same transaction as its cause."""
+    """An e-mail waiting for delivery; written in the same transaction as its cause.
+
+    A delivery worker claims a message (claim_token, claimed_at) before sending it, so two
+    workers never send one message twice; a failed attempt waits until next_attempt_at.
+    A confidential case's receipt keeps its address only sealed (sealed_recipient), erased
+    once sent. case_id and purpose let the citizen's lookup page say whether the receipt
+    went out; they are not a foreign key: mail is not part of the case's record.
+    """
 
     __tablename__ = "outbox"
 
@@ -41,3 +48,9 @@ class OutboxMessage(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sealed_recipient: Mapped[bytes | None] = mapped_column(LargeBinary)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    purpose: Mapped[str | None] = mapped_column(String(20))

@@ -117,6 +117,10 @@ class Case(Model):
     satisfaction_rating: Mapped[int | None]
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     access_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A new code asked for by e-mail: the old one keeps working until this one is first used.
+    pending_access_code_hash: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -161,8 +161,6 @@ def create_request(fmt: str) -> ResponseReturnValue:
         raise
     status = 201 if receipt is not None else 200
     _record(token, status, case)
-    if receipt is not None and receipt.email:
-        web_submissions.deliver_soon()
     item = {"service_request_id": case.number, "service_notice": _service_notice(case, receipt)}
     return respond(fmt, "service_requests", [item], status)
 

@@ -4,8 +4,6 @@ lost code."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import Any
 
 from flask import (
@@ -30,14 +28,11 @@ from portal.public import bp
 from portal.public.submission_forms import LookupForm, RatingForm, ReissueForm
 from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
-from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
-
-log = logging.getLogger(__name__)
 
 
 @bp.route("/tra-cuu/", methods=["GET", "POST"])
@@ -54,7 +49,7 @@ def lookup() -> ResponseReturnValue:
 def _lookup(form: LookupForm) -> ResponseReturnValue:
     case = None
     if form.validate_on_submit():
-        case = submissions.find_by_code(db.session, form.access_code.data, _pepper())
+        case = submissions.find_by_code(db.session, form.access_code.data, _pepper(), now=now_utc())
         if case is None:
             form.access_code.errors.append(
                 _("No case matches this code. Check the code on your receipt.")
@@ -97,6 +92,7 @@ def _render_status(case: Any, code: str) -> ResponseReturnValue:
         code=code,
         second_window=second_window,
         today=now_utc().date(),
+        receipt_mail=notifications.receipt_status(db.session, case.id),
     )
 
 
@@ -104,7 +100,9 @@ def _render_status(case: Any, code: str) -> ResponseReturnValue:
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def rate() -> ResponseReturnValue:
     form = RatingForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    case = submissions.find_by_code(
+        db.session, form.access_code.data or "", _pepper(), now=now_utc()
+    )
     if case is None:
         return render_template("public/lookup.html", form=LookupForm()), 200
     if form.validate():
@@ -123,47 +121,49 @@ def rate() -> ResponseReturnValue:
     return _render_status(case, form.access_code.data)
 
 
+def _reissue_case_key() -> str:
+    """One counter per case number, whoever asks, from wherever."""
+    return "reissue-case:" + "".join((request.form.get("case_number") or "").split()).upper()
+
+
+def _reissue_address_key() -> str:
+    """One counter per e-mail address (keyed, so the store holds no address)."""
+    address = (request.form.get("email") or "").strip().lower()
+    return "reissue-email:" + submissions.keyed_hash(_pepper(), "limit", address)
+
+
+def _new_code_email(case: Any, code: str) -> tuple[str, str]:
+    subject = _("A new access code was requested for case %(number)s", number=case.number)
+    return subject, render_template("emails/new_code.txt", number=case.number, code=code)
+
+
 @bp.route("/tra-cuu/cap-lai-ma", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REISSUE_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
+    key_func=_reissue_case_key,
+    methods=["POST"],
+)
+@limiter.limit(
+    lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
+    key_func=_reissue_address_key,
+    methods=["POST"],
+)
 def reissue() -> ResponseReturnValue:
     form = ReissueForm()
     if form.validate_on_submit():
-        result = submissions.reissue_code(
+        submissions.reissue_code(
             db.session,
             case_number=form.case_number.data,
             email=form.email.data,
             pepper=_pepper(),
             now=now_utc(),
+            message=_new_code_email,
         )
-        if result is not None:
-            case, code = result
-            subject = _("A new access code for case %(number)s", number=case.number)
-            body = render_template("emails/new_code.txt", number=case.number, code=code)
-            if case.confidential:
-                db.session.commit()
-                try:
-                    notifications.send(
-                        notifications.SmtpSettings.from_config(current_app.config),
-                        recipient=form.email.data,
-                        subject=subject,
-                        body=body,
-                    )
-                except (OSError, smtplib.SMTPException) as error:
-                    log.warning("confidential code reissue not sent: %s", type(error).__name__)
-            else:
-                notifications.queue(
-                    db.session,
-                    recipient=form.email.data,
-                    subject=subject,
-                    body=body,
-                    now=now_utc(),
-                )
-                db.session.commit()
-                web_submissions.deliver_soon()
         flash(
             _(
                 "If the case number and email match a case, a new access code is on its way "
-                "to that email. The old code no longer works."
+                "to that email. Your old code keeps working until you use the new one."
             ),
             "success",
         )
@@ -176,7 +176,9 @@ def reissue() -> ResponseReturnValue:
 def print_letter() -> ResponseReturnValue:
     """The official letter, pre-filled, to print and sign (complaints and denunciations)."""
     form = LookupForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    case = submissions.find_by_code(
+        db.session, form.access_code.data or "", _pepper(), now=now_utc()
+    )
     if case is None or case.kind not in ("complaint", "denunciation"):
         return render_template("public/lookup.html", form=LookupForm())
     return render_template("public/letter.html", case=case, today=now_utc())
@@ -187,7 +189,9 @@ def print_letter() -> ResponseReturnValue:
 def answer_file() -> ResponseReturnValue:
     """A document published with the answer, for the holder of the access code."""
     form = LookupForm()
-    case = submissions.find_by_code(db.session, form.access_code.data or "", _pepper())
+    case = submissions.find_by_code(
+        db.session, form.access_code.data or "", _pepper(), now=now_utc()
+    )
     file_id = request.form.get("file", "")
     attachment = db.session.get(Attachment, int(file_id)) if file_id.isdigit() else None
     if (

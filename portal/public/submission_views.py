@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-import smtplib
 import time
 from typing import Any
 
@@ -39,7 +38,7 @@ from portal.public.submission_forms import (
 )
 from portal.public.views import language_switch, remember_language
 from portal.services import deadlines as deadline_service
-from portal.services import notifications, submissions
+from portal.services import submissions
 from portal.web import limits as web_limits
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
@@ -204,7 +203,6 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     except submissions.DuplicateSubmission as duplicate_error:
         return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
     web_limits.count(_accepted_limits(), LIMIT_SCOPE)
-    _send_receipt_now(receipt)
     _keep_receipt(
         receipt.case_number,
         receipt.access_code,
@@ -328,19 +326,6 @@ def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:
         idempotency_key=form.idempotency_key.data,
         upload_token=form.upload_token.data,
     )
-
-
-def _send_receipt_now(receipt: submissions.Receipt) -> None:
-    """Confidential receipts are sent at once and never stored; others go via the outbox."""
-    settings = notifications.SmtpSettings.from_config(current_app.config)
-    if receipt.email and receipt.confidential:
-        subject, body = web_submissions.receipt_email(receipt)
-        try:
-            notifications.send(settings, recipient=receipt.email, subject=subject, body=body)
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("confidential receipt not sent: %s", type(error).__name__)
-    elif receipt.email:
-        web_submissions.deliver_soon()
 
 
 def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:

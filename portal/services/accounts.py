@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,8 +24,6 @@ from portal.services import ServiceError
 from portal.services.audit import record
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash to verify against when the e-mail is unknown, so both answers take the same time.
@@ -64,11 +64,41 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def check_password_strength(password: str, *, user_inputs: Iterable[str] = ()) -> None:
-    """Refuse short passwords and the ones that appear in lists of common passwords."""
+    """Refuse short passwords, the ones in lists of common passwords, and the ones built from
+    what an attacker knows about the user (`user_inputs`: e-mail, name, agency, province)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword("too_short")
-    if zxcvbn(password, user_inputs=list(user_inputs))["score"] < 3:
+    words = guessable_words(user_inputs)
+    if zxcvbn(password, user_inputs=words)["score"] < 3:
         raise WeakPassword("too_common")
+    # zxcvbn still rates two known words with a year and a symbol as strong: what is left
+    # once every known word is taken out must be strong on its own.
+    rest = _fold(password)
+    for word in sorted((w for w in words if len(w) >= 4), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if rest != _fold(password) and (len(rest) < 8 or zxcvbn(rest)["score"] < 3):
+        raise WeakPassword("too_common")
+
+
+def guessable_words(texts: Iterable[str]) -> list[str]:
+    """The words a guesser tries first, from the user's e-mail, name and agency: each word
+    without accents, each e-mail local part, and each run of adjacent words written together
+    ("Tây Ninh" gives "tay", "ninh", "tayninh"; "victim2@x.vn" gives "victim2", "victim")."""
+    words: set[str] = set()
+    for text in texts:
+        folded = _fold(text)
+        local = folded.split("@", 1)[0]
+        parts = [p for p in re.split(r"[^a-z0-9]+", folded) if p]
+        words.update({local, re.sub(r"\d+$", "", local), *parts})
+        for start in range(len(parts)):
+            for end in range(start + 2, min(start + 4, len(parts)) + 1):
+                words.add("".join(parts[start:end]))
+    return sorted(word for word in words if len(word) >= 3)
+
+
+def _fold(text: str) -> str:
+    text = text.lower().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def create_user(
@@ -117,18 +147,18 @@ def _token_hash(token: str) -> str:
 
 
 def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
-    """Check the credentials; raise LoginFailed the same way whatever went wrong."""
+    """Check the credentials; raise LoginFailed the same way whatever went wrong.
+
+    Wrong passwords never lock the account: anyone could lock any official out that way.
+    The login page limits them per (address, account) pair instead (LOGIN_FAILURE_LIMIT),
+    so a guesser waits and the official signs in from their own machine as usual.
+    """
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         verify_password(_DUMMY_HASH, password)
         raise LoginFailed()
-    locked = user.locked_until is not None and user.locked_until > now
-    if locked or not verify_password(user.password_hash, password) or not user.active:
-        if not locked:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
+    if not verify_password(user.password_hash, password) or not user.active:
+        user.failed_logins += 1
         record(session, actor_id=user.id, action="login.failed", now=now)
         session.commit()
         raise LoginFailed()
@@ -190,12 +220,22 @@ def revoke_all_sessions(session: Session, *, user_id: int, now: datetime) -> Non
     )
 
 
-def change_password(session: Session, *, user: User, current: str, new: str, now: datetime) -> None:
+def change_password(
+    session: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    now: datetime,
+    context: Iterable[str] = (),
+) -> None:
+    """`context`: what else a guesser knows, such as the agency's name and its province."""
     if not verify_password(user.password_hash, current):
         raise AccountError("wrong_current")
     if new == current:
         raise WeakPassword("same_as_current")
-    check_password_strength(new, user_inputs=[user.email, user.name])
+    division = user.division.name if user.division is not None else ""
+    check_password_strength(new, user_inputs=[user.email, user.name, division, *context])
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = now

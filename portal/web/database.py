@@ -37,4 +37,6 @@ def _is_write_context() -> bool:
 def _sqlite_on_begin(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_context() else "BEGIN")
+    # A connection that will write (the outbox's claims) asks for the lock up front too.
+    immediate = _is_write_context() or conn.get_execution_options().get("sqlite_begin_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

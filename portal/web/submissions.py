@@ -1,15 +1,13 @@
 """What every way in for a submission shares (the public form, the clerk's register, the
 API, Open311, a session's registration): the service's settings from the configuration, the
-e-mailed receipt, and sending it at once."""
+e-mailed receipt (queued with the case, sent by the delivery worker)."""
 
 from __future__ import annotations
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from portal.extensions import db
-from portal.services import notifications, submissions
-from portal.web.security import now_utc
+from portal.services import submissions
 from portal.web.uploads import pepper
 
 
@@ -34,14 +32,3 @@ def receipt_email(receipt: submissions.Receipt) -> tuple[str, str]:
     """The receipt e-mail with the access code (never the content of the submission)."""
     subject = _("Your submission %(number)s was received", number=receipt.case_number)
     return subject, render_template("emails/receipt.txt", receipt=receipt)
-
-
-def deliver_soon() -> None:
-    """Send a few queued e-mails now (the receipt) unless delivery is left to the timer."""
-    if current_app.config.get("MAIL_SEND_IMMEDIATELY", True):
-        notifications.deliver_outbox(
-            db.session,
-            notifications.SmtpSettings.from_config(current_app.config),
-            now=now_utc(),
-            limit=5,
-        )

@@ -147,12 +147,20 @@ def test_denunciation_letter_leaves_identity_blank(client, custodian) -> None:
     assert SECRETS["name"] not in page
 
 
-def test_confidential_receipt_is_sent_but_not_queued(client, custodian, smtp_server) -> None:
+def test_confidential_receipt_waits_sealed_and_its_address_is_erased_once_sent(
+    app, client, custodian, smtp_server
+) -> None:
     from portal.models import OutboxMessage
 
     _denounce(client)
-    assert db.session.query(OutboxMessage).count() == 0
-    assert len(smtp_server.messages) == 1
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.recipient == "" and message.sealed_recipient is not None
+    assert b"bimat@example.vn" not in message.sealed_recipient
+    app.test_cli_runner().invoke(args=["deliver-outbox"])
+    (sent,) = smtp_server.messages
+    assert sent["To"] == "bimat@example.vn"
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.status == "sent" and message.sealed_recipient is None
 
 
 def test_rate_limits_are_shared_across_processes(app, app_ctx) -> None:

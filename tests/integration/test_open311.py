@@ -316,6 +316,8 @@ def test_post_petition_answers_in_xml_and_emails_the_access_code(
     assert case.submitter_name == "Trần Thị Lan"
     assert case.submitter_email == "lan@example.com"
     assert "email" in request.findtext("service_notice")
+    assert smtp_server.messages == []  # queued with the case, not sent by the request
+    current_app.test_cli_runner().invoke(args=["deliver-outbox"])
     (message,) = smtp_server.messages
     assert message["To"] == "lan@example.com"
     assert number in message["Subject"]

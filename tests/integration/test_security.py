@@ -54,6 +54,7 @@ def test_production_cookies(tmp_path) -> None:
             "SECRET_KEY": "s" * 40,
             "ACCESS_CODE_PEPPER": "p" * 40,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+            "WEB_CONCURRENCY": "1",
         }
     )
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"

@@ -193,8 +193,14 @@ def test_lookup_is_rate_limited(client, config_override) -> None:
     assert statuses[-1] == 429
 
 
+def _deliver(client) -> str:  # type: ignore[no-untyped-def]
+    return client.application.test_cli_runner().invoke(args=["deliver-outbox"]).output
+
+
 def test_receipt_email_goes_through_smtp_without_case_content(client, smtp_server) -> None:
     code = submit_and_read_code(client, "kien-nghi", email="dan@example.vn")
+    assert smtp_server.messages == []  # never sent by the request
+    assert "Sent 1" in _deliver(client)
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
     body = message.get_payload(decode=True).decode()
@@ -206,22 +212,34 @@ def test_receipt_email_goes_through_smtp_without_case_content(client, smtp_serve
 
 def test_outbox_keeps_mail_when_smtp_is_down(client) -> None:
     submit_and_read_code(client, "kien-nghi", email="dan@example.vn")
+    assert "failed 1" in _deliver(client)
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == "pending" and message.attempts == 1
+    assert message.next_attempt_at is not None and message.claim_token is None
 
 
 def test_lost_code_is_reissued_to_the_email_on_file(client, smtp_server) -> None:
+    """The old code keeps working until the new one is first used: asking for a new code
+    (which anyone knowing the case number and the e-mail can do) locks nobody out."""
     old = submit_and_read_code(client, "kien-nghi", email="dan@example.vn")
     number = db.session.scalar(select(Case)).number
+    _deliver(client)
     smtp_server.messages.clear()
     response = client.post_form(
         "/tra-cuu/cap-lai-ma", {"case_number": number, "email": "DAN@example.vn"}
     )
     assert response.status_code == 303
-    body = smtp_server.messages[0].get_payload(decode=True).decode()
+    assert "Sent 1" in _deliver(client)
+    (message,) = smtp_server.messages
+    assert message["To"] == "dan@example.vn"
+    body = message.get_payload(decode=True).decode()
+    assert "mã cũ vẫn dùng được" in body.lower()
     new = next(word for word in body.split() if word.count("-") == 4)
-    assert number in _lookup(client, new)
+    assert number in _lookup(client, old)  # still works
+    assert number in _lookup(client, old)
+    assert number in _lookup(client, new)  # first use of the new code
     assert "Không có đơn nào khớp" in _lookup(client, old)
+    assert number in _lookup(client, new)
 
 
 def test_reissue_answers_the_same_when_nothing_matches(client, smtp_server) -> None:
@@ -233,7 +251,8 @@ def test_reissue_answers_the_same_when_nothing_matches(client, smtp_server) -> N
         "/tra-cuu/cap-lai-ma", {"case_number": "2099/9999", "email": "dan@example.vn"}
     )
     assert wrong.status_code == unknown.status_code == 303
-    assert smtp_server.messages == []
+    _deliver(client)
+    assert len(smtp_server.messages) == 1  # the receipt only
 
 
 def test_rating_after_the_answer(client) -> None:

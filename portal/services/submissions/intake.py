@@ -174,11 +174,20 @@ def submit(
         email=None if withhold else submission.email,
         confidential=confidential,
     )
-    # A confidential case's address must not sit in the outbox in clear: the caller sends
-    # that receipt at once, and only once.
-    if receipt_email and receipt.email and not confidential:
+    # Queued with the case; a confidential case's address waits in the outbox only sealed,
+    # and is erased once the receipt has gone.
+    if receipt_email and receipt.email:
         subject, body = receipt_email(receipt)
-        notifications.queue(session, recipient=receipt.email, subject=subject, body=body, now=now)
+        notifications.queue(
+            session,
+            recipient=receipt.email,
+            subject=subject,
+            body=body,
+            now=now,
+            case_id=case.id,
+            purpose=notifications.RECEIPT,
+            seal_with=settings.pepper if confidential else None,
+        )
     session.commit()
     return receipt
 

@@ -1,10 +1,11 @@
 """What a citizen does with a case afterwards: finding it by its access code, asking for a new
-code, rating the answer."""
+code (sent by e-mail; the old code works until the new one is used), rating the answer."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import tracking
 from portal.models import Case, CaseEvent
+from portal.services import notifications
 from portal.services.audit import record
 from portal.services.submissions.codes import keyed_hash
 from portal.services.submissions.common import SubmissionError
@@ -19,13 +21,38 @@ from portal.services.submissions.common import SubmissionError
 FINAL_STATUSES = frozenset({"resolved", "closed"})
 
 
-def find_by_code(session: Session, text: str, pepper: bytes) -> Case | None:
+def find_by_code(
+    session: Session, text: str, pepper: bytes, *, now: datetime | None = None
+) -> Case | None:
+    """The case this access code opens: its code, or a new one asked for by e-mail.
+
+    The first use of a new code makes it the case's code, and the old one stops working;
+    until then both work, so whoever asks for a new code cannot lock the citizen out.
+    """
     compact = tracking.normalise_access_code(text or "")
     if compact is None:
         return None
-    return session.scalar(
-        select(Case).where(Case.access_code_hash == tracking.hash_access_code(compact, pepper))
-    )
+    digest = tracking.hash_access_code(compact, pepper)
+    case = session.scalar(select(Case).where(Case.access_code_hash == digest))
+    if case is not None:
+        return case
+    case = session.scalar(select(Case).where(Case.pending_access_code_hash == digest))
+    if case is None:
+        return None
+    case.pending_access_code_hash = None
+    session.flush()  # the unique index: the old hash leaves before the new one arrives
+    case.access_code_hash = digest
+    if now is not None:
+        record(
+            session,
+            actor_id=None,
+            action="case.code_replaced",
+            now=now,
+            target_type="case",
+            target_id=case.id,
+        )
+    session.commit()
+    return case
 
 
 def reissue_code(
@@ -35,24 +62,39 @@ def reissue_code(
     email: str,
     pepper: bytes,
     now: datetime,
+    message: Callable[[Case, str], tuple[str, str]],
     rng: secrets.SystemRandom | None = None,
-) -> tuple[Case, str] | None:
-    """A new access code for a case whose e-mail matches; the old code stops working.
+) -> Case | None:
+    """Queue a new access code to the case's e-mail when the e-mail matches the case's.
 
-    Returns None when nothing matches; the caller answers the same way in both cases.
+    The old code keeps working until the new one is first used (find_by_code). `message`
+    writes the e-mail's subject and body from the case and the new code. Returns None when
+    nothing matches; the caller answers the same way in both cases.
     """
     parsed = tracking.parse_case_number(case_number)
     if parsed is None:
         return None
     case = session.scalar(select(Case).where(Case.year == parsed[0], Case.sequence == parsed[1]))
-    wanted = keyed_hash(pepper, "email", email.strip().lower())
+    address = email.strip()
+    wanted = keyed_hash(pepper, "email", address.lower())
     if case is None or not case.contact_email_hash:
         return None
     if not hmac.compare_digest(case.contact_email_hash, wanted):
         return None
     code = tracking.generate_access_code(rng or secrets.SystemRandom())
-    case.access_code_hash = tracking.hash_access_code(
+    case.pending_access_code_hash = tracking.hash_access_code(
         tracking.normalise_access_code(code) or "", pepper
+    )
+    subject, body = message(case, code)
+    notifications.queue(
+        session,
+        recipient=case.submitter_email or address,
+        subject=subject,
+        body=body,
+        now=now,
+        case_id=case.id,
+        purpose=notifications.NEW_CODE,
+        seal_with=pepper if case.confidential else None,
     )
     record(
         session,
@@ -62,7 +104,8 @@ def reissue_code(
         target_type="case",
         target_id=case.id,
     )
-    return case, code
+    session.commit()
+    return case
 
 
 def rate(session: Session, *, case: Case, rating: int, comment: str | None, now: datetime) -> None:

@@ -11,6 +11,7 @@ from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
 from portal.services import accounts, dialogues
+from portal.web.case_access import current_scope
 from portal.web.navigation import safe_next
 from portal.web.security import (
     SESSION_TOKEN_KEY,
@@ -158,6 +159,7 @@ def home() -> ResponseReturnValue:
 
         board = queue.dashboard(
             db.session,
+            scope=current_scope(),
             today=today,
             calendar=calendar,
             soon_working_days=soon,

@@ -27,6 +27,7 @@ from common import timed
 from sqlalchemy import text
 
 from portal import create_app
+from portal.domain.permissions import EVERY_CASE, CaseScope
 from portal.extensions import db
 from portal.services import deadlines as deadline_service
 from portal.services import queue
@@ -64,6 +65,30 @@ def run(url: str, size: int, *, reuse: bool = False) -> dict[str, float]:
         return _measure({"seed_s": seeded}, size)
 
 
+def _place_in_divisions() -> CaseScope:
+    """Spread the cases over eight divisions and give one case in fifty to one handler of the
+    first (once per database); the scope that handler sees."""
+    from sqlalchemy import select
+
+    from portal.models import Division, User
+
+    divisions = db.session.scalars(select(Division).order_by(Division.id)).all()
+    if not divisions:
+        divisions = [Division(code=f"BENCH{n}", name=f"Phòng {n}") for n in range(8)]
+        db.session.add_all(divisions)
+        db.session.add(User(email="bench@example.gov.vn", name="Chuyên viên", password_hash="-"))  # noqa: S106  (no login)
+        db.session.flush()
+        first = divisions[0].id
+        user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.gov.vn"))
+        db.session.execute(text("UPDATE cases SET division_id = :first + id % 8"), {"first": first})
+        db.session.execute(
+            text("UPDATE cases SET assignee_id = :user WHERE id % 50 = 1"), {"user": user_id}
+        )
+        db.session.commit()
+    user_id = db.session.scalar(select(User.id).where(User.email == "bench@example.gov.vn"))
+    return CaseScope(division_id=divisions[0].id, assignee_id=user_id)
+
+
 def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
     """Time the pages on the database of the current app context."""
     calendar = deadline_service.load_calendar(db.session)
@@ -75,13 +100,26 @@ def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
 
-    def page(**filters):  # type: ignore[no-untyped-def]
+    handler = _place_in_divisions()
+
+    def page(scope: CaseScope = EVERY_CASE, **filters):  # type: ignore[no-untyped-def]
         return lambda: queue.search(
             db.session,
             queue.Filters(**filters),
+            scope=scope,
             today=TODAY,
             calendar=calendar,
             soon_working_days=3,
+        )
+
+    def board(scope: CaseScope):  # type: ignore[no-untyped-def]
+        return lambda: queue.dashboard(
+            db.session,
+            scope=scope,
+            today=TODAY,
+            calendar=calendar,
+            soon_working_days=3,
+            week_start=TODAY - timedelta(days=TODAY.weekday()),
         )
 
     figures |= {
@@ -92,15 +130,12 @@ def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
         "search_rare_ms": timed(page(text=str(size // 2))),
         # the same phrase among every case ever received, not only the open ones
         "search_closed_ms": timed(page(text="cot dien", status="closed")),
-        "dashboard_ms": timed(
-            lambda: queue.dashboard(
-                db.session,
-                today=TODAY,
-                calendar=calendar,
-                soon_working_days=3,
-                week_start=TODAY - timedelta(days=TODAY.weekday()),
-            )
-        ),
+        "dashboard_ms": timed(board(EVERY_CASE)),
+        # the same pages for a handler: their division's cases (one in eight) and their own
+        "handler_first_page_ms": timed(page(handler)),
+        "handler_overdue_ms": timed(page(handler, due="overdue")),
+        "handler_search_ms": timed(page(handler, text="cot dien")),
+        "handler_dashboard_ms": timed(board(handler)),
     }
     explain = "EXPLAIN QUERY PLAN" if db.engine.dialect.name == "sqlite" else "EXPLAIN"
     plan = db.session.execute(

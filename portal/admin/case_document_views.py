@@ -10,11 +10,11 @@ from flask.typing import ResponseReturnValue
 
 from portal.admin import bp
 from portal.domain.permissions import Permission
-from portal.extensions import db
 from portal.lib import documents, uploads
-from portal.models import Attachment, Case
+from portal.models import Case
 from portal.services import notices
 from portal.web import uploads as web_uploads
+from portal.web.case_access import attachment_or_404, case_or_404
 from portal.web.downloads import audited_download
 from portal.web.labels import ground_label
 from portal.web.security import require, today_local
@@ -23,9 +23,7 @@ from portal.web.security import require, today_local
 @bp.get("/tep/<int:attachment_id>")
 @require(Permission.VIEW_ATTACHMENTS)
 def attachment(attachment_id: int) -> ResponseReturnValue:
-    row = db.get_or_404(Attachment, attachment_id)
-    if row.case_id is None:
-        abort(404)
+    row = attachment_or_404(attachment_id)
     try:
         path = uploads.stored_path(web_uploads.upload_folder(), row.stored_name)
     except ValueError:
@@ -58,7 +56,7 @@ def _notice_args(case: Case, kind: str) -> dict[str, Any]:
 @bp.get("/don/<int:case_id>/van-ban/<kind>")
 @require(Permission.VIEW_CASES)
 def notice(case_id: int, kind: str) -> ResponseReturnValue:
-    case = db.get_or_404(Case, case_id)
+    case = case_or_404(case_id)
     try:
         composed = documents.compose_notice(**_notice_args(case, kind))
     except ValueError:
@@ -69,7 +67,7 @@ def notice(case_id: int, kind: str) -> ResponseReturnValue:
 @bp.get("/don/<int:case_id>/van-ban/<kind>.docx")
 @require(Permission.VIEW_CASES)
 def notice_docx(case_id: int, kind: str) -> ResponseReturnValue:
-    case = db.get_or_404(Case, case_id)
+    case = case_or_404(case_id)
     try:
         body = documents.build_notice(**_notice_args(case, kind))
     except ValueError:

@@ -23,6 +23,7 @@ from portal.services import deadlines as deadline_service
 from portal.services import queue as queue_service
 from portal.services import workflow as workflow_service
 from portal.web import uploads as web_uploads
+from portal.web.case_access import case_or_404, current_scope
 from portal.web.i18n import current_language
 from portal.web.labels import (
     ANSWER_OUTCOMES,
@@ -38,13 +39,13 @@ from portal.web.security import has_permission, now_utc, require, today_local
 @bp.get("/don/<int:case_id>")
 @require(Permission.VIEW_CASES)
 def case_detail(case_id: int) -> ResponseReturnValue:
-    return _render_case(db.get_or_404(Case, case_id), RevealIdentityForm(), None)
+    return _render_case(case_or_404(case_id), RevealIdentityForm(), None)
 
 
 @bp.post("/don/<int:case_id>/danh-tinh")
 @require(Permission.REVEAL_IDENTITY)
 def reveal_identity(case_id: int) -> ResponseReturnValue:
-    case = db.get_or_404(Case, case_id)
+    case = case_or_404(case_id)
     form = RevealIdentityForm()
     identity = None
     if form.validate_on_submit():
@@ -101,7 +102,7 @@ def _render_case(
         actions=actions,
         action_forms=forms,
         notice_kinds=notices.available(case),
-        similar=queue_service.similar_cases(db.session, case),
+        similar=queue_service.similar_cases(db.session, case, scope=current_scope()),
         outcomes=ANSWER_OUTCOMES[case.kind],
         can_reveal=has_permission(Permission.REVEAL_IDENTITY),
         page_has_errors=any(f.errors for f in forms.values()),
@@ -153,7 +154,7 @@ def _action_form(action: workflow.Action, case: Case) -> CaseActionForm:
 
 def _make_action_view(action: workflow.Action) -> None:
     def view(case_id: int) -> ResponseReturnValue:
-        case = db.get_or_404(Case, case_id)
+        case = case_or_404(case_id)
         form = _action_form(action, case)
         if not form.validate_on_submit():
             return _render_case(case, RevealIdentityForm(), None, {action.name: form})
@@ -191,7 +192,7 @@ def _make_action_view(action: workflow.Action) -> None:
             )
         except workflow_service.WorkflowError as error:
             db.session.rollback()
-            case = db.get_or_404(Case, case_id)
+            case = case_or_404(case_id)
             form.note.errors = [*form.note.errors, refusal_message(error.code, error.params)]
             return _render_case(case, RevealIdentityForm(), None, {action.name: form})
         flash(_("Done: %(action)s.", action=action_label(action.name)), "success")

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.models import Division
 from portal.services import deadlines as deadline_service
 from portal.services import queue as queue_service
+from portal.web.case_access import current_scope
 from portal.web.downloads import audited_download
 from portal.web.labels import channel_label, kind_labels, status_labels
 from portal.web.security import require, today_local
@@ -32,6 +33,7 @@ def cases() -> ResponseReturnValue:
     result = queue_service.search(
         db.session,
         filters,
+        scope=current_scope(),
         today=today_local(),
         calendar=deadline_service.load_calendar(db.session),
         soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
@@ -118,6 +120,7 @@ def cases_xlsx() -> ResponseReturnValue:
     rows = queue_service.all_matching(
         db.session,
         filters,
+        scope=current_scope(),
         today=today_local(),
         calendar=deadline_service.load_calendar(db.session),
         soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],

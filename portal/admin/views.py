@@ -24,6 +24,7 @@ from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
 from portal.services import accounts, dialogues, notifications
+from portal.web.case_access import current_scope
 from portal.web.navigation import safe_next
 from portal.web.security import (
     SESSION_TOKEN_KEY,
@@ -191,6 +192,7 @@ def home() -> ResponseReturnValue:
 
         board = queue.dashboard(
             db.session,
+            scope=current_scope(),
             today=today,
             calendar=calendar,
             soon_working_days=soon,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, g, request
 
+from portal.domain.permissions import NO_CASES, CaseScope, division_scope
 from portal.extensions import db
 from portal.models import ApiToken
 from portal.services import api_tokens
@@ -28,6 +29,16 @@ def bearer_secret() -> str:
 
 def current_token() -> ApiToken:
     return g.api_token
+
+
+def token_case_scope() -> CaseScope:
+    """The cases the calling token may read: a read token's division, by the same rule
+    (`portal.domain.permissions`) and the same SQL (`portal.services.case_access`) as an
+    official's; any other token, none."""
+    token = current_token()
+    if token.scope != "read_cases":
+        return NO_CASES
+    return division_scope(token.division_id)
 
 
 def token_required(scope: str) -> Callable[[F], F]:

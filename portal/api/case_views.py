@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.api import bp, serializers
-from portal.api.auth import current_token, set_target, token_required
-from portal.api.forms import IDEMPOTENCY_PATTERN, MAX_ID, CaseQueryForm, JsonShapeError, NewCaseForm
+from portal.api.auth import current_token, set_target, token_case_scope, token_required
+from portal.api.forms import IDEMPOTENCY_PATTERN, CaseQueryForm, JsonShapeError, NewCaseForm
 from portal.api.responses import invalid, json_body
 from portal.extensions import db
 from portal.models import Case
+from portal.services import case_access, submissions
 from portal.services import deadlines as deadline_service
-from portal.services import submissions
 from portal.web import submissions as web_submissions
 from portal.web.errors import render_error
 from portal.web.rules import current_rules
@@ -41,15 +41,16 @@ def _case_url(case_id: int) -> str:
 @bp.get("/cases")
 @token_required("read_cases")
 def list_cases() -> ResponseReturnValue:
-    """The cases of the token's division, oldest first, `limit` at a time; `after` is the
-    last id of the previous page (keyset paging: stable while cases keep arriving)."""
+    """The cases of the token's division (`token_case_scope`), oldest first, `limit` at a
+    time; `after` is the last id of the previous page (keyset paging: stable while cases keep
+    arriving)."""
     form = CaseQueryForm(formdata=request.args)
     if not form.validate():
         return invalid(form)
     limit = form.limit.data or 50
     query = (
         select(Case)
-        .where(Case.division_id == current_token().division_id)
+        .where(case_access.visible_cases(token_case_scope()))
         .options(selectinload(Case.deadlines))
         .order_by(Case.id)
         .limit(limit + 1)
@@ -79,12 +80,12 @@ def list_cases() -> ResponseReturnValue:
 @bp.get("/cases/<int:case_id>")
 @token_required("read_cases")
 def read_case(case_id: int) -> ResponseReturnValue:
+    """One case of the token's division; another division's answers 404, as an unknown id
+    does, so a token cannot learn which ids exist."""
     set_target("case", case_id)
-    case = db.session.get(Case, case_id) if case_id <= MAX_ID else None
+    case = case_access.visible_case(db.session, token_case_scope(), case_id)
     if case is None:
         return render_error(404)
-    if case.division_id is None or case.division_id != current_token().division_id:
-        return render_error(403, _("This case belongs to another division."))
     return jsonify(serializers.case_for_system(case, rules=current_rules(), url_for_case=_case_url))
 
 

@@ -1,8 +1,17 @@
-"""Roles and what each may do. Views declare a Permission; this matrix decides."""
+"""Roles and what each may do. Views declare a Permission; this matrix decides.
+
+Which cases an official may see is decided here too (`case_scope`, `may_see_case`): roles
+with VIEW_ALL_CASES (clerk, leader) see every case; other officials with VIEW_CASES (handler)
+see the cases of their division and the cases assigned to them personally, and nothing else;
+a case with no division and no assignee is seen only by those who see every case. Roles
+without VIEW_CASES (admin, editor) see no case. The services turn the same scope into a SQL
+condition (`portal/services/case_access.py`), so lists and single pages agree.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -24,8 +33,8 @@ class Permission(StrEnum):
     CLASSIFY_CASES = "classify_cases"
     HANDLE_CASES = "handle_cases"
     DECIDE_CASES = "decide_cases"
-    VIEW_CASES = "view_cases"
-    VIEW_ALL_CASES = "view_all_cases"
+    VIEW_CASES = "view_cases"  # the case pages, limited to the cases `case_scope` admits
+    VIEW_ALL_CASES = "view_all_cases"  # every case, whatever its division or assignee
     VIEW_ATTACHMENTS = "view_attachments"
     REVEAL_IDENTITY = "reveal_identity"
     WRITE_ARTICLES = "write_articles"
@@ -129,3 +138,52 @@ def may_update_follow_up(
         and user_division_id is not None
         and user_division_id == follow_up_division_id
     )
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """The cases a viewer may see: every case, or those of `division_id` and those assigned
+    to `assignee_id` (either may be None: then it admits nothing by that key)."""
+
+    every_case: bool = False
+    division_id: int | None = None
+    assignee_id: int | None = None
+
+    def admits(self, case_assignee_id: int | None, case_division_id: int | None) -> bool:
+        if self.every_case:
+            return True
+        if self.assignee_id is not None and case_assignee_id == self.assignee_id:
+            return True
+        return self.division_id is not None and case_division_id == self.division_id
+
+
+NO_CASES = CaseScope()
+EVERY_CASE = CaseScope(every_case=True)
+
+
+def case_scope(
+    roles: Iterable[str], user_id: int | None, user_division_id: int | None
+) -> CaseScope:
+    """Which cases an official sees (see the module's docstring for the rule)."""
+    granted = permissions_for(roles)
+    if Permission.VIEW_CASES not in granted:
+        return NO_CASES
+    if Permission.VIEW_ALL_CASES in granted:
+        return EVERY_CASE
+    return CaseScope(division_id=user_division_id, assignee_id=user_id)
+
+
+def division_scope(division_id: int | None) -> CaseScope:
+    """What an API token that reads one division's cases sees: that division's, no more."""
+    return CaseScope(division_id=division_id)
+
+
+def may_see_case(
+    roles: Iterable[str],
+    user_id: int | None,
+    user_division_id: int | None,
+    case_assignee_id: int | None,
+    case_division_id: int | None,
+) -> bool:
+    """Whether an official may open a case, its attachments, notices and actions."""
+    return case_scope(roles, user_id, user_division_id).admits(case_assignee_id, case_division_id)

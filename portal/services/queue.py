@@ -12,9 +12,11 @@ from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, selec
 from sqlalchemy.orm import Session, load_only
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.permissions import CaseScope
 from portal.domain.search import fold, terms
 from portal.models import Case, OpenCaseTally
 from portal.models.search_index import Match, matches
+from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
 from portal.services.queue_dashboard import dashboard as dashboard
 
@@ -124,10 +126,11 @@ class Result:
 
 
 def _filtered(
-    session: Session, filters: Filters, today: date, soon: date
+    session: Session, filters: Filters, scope: CaseScope, today: date, soon: date
 ) -> tuple[Select[tuple[Case]], Match | None]:
-    """The list's query without the text search, and the search's conditions if any."""
-    query = select(Case)
+    """The list's query without the text search, and the search's conditions if any. Only
+    the cases `scope` admits are ever in it."""
+    query = select(Case).where(visible_cases(scope))
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
     if filters.status:
@@ -212,7 +215,7 @@ def _open_only(filters: Filters) -> bool:
 
 
 def _tallied_counts(
-    session: Session, filters: Filters, today: date, soon: date
+    session: Session, filters: Filters, scope: CaseScope, today: date, soon: date
 ) -> tuple[int, int, int] | None:
     """The counts from the open-case tallies when the list is open cases narrowed only by
     division, assignee and due state (the working queue, "my cases"); else None."""
@@ -224,7 +227,7 @@ def _tallied_counts(
         or filters.narrowed
     ):
         return None
-    query = select(OpenCaseTally)
+    query = select(OpenCaseTally).where(visible_tallies(scope))
     if filters.assignee_id:
         query = query.where(OpenCaseTally.assignee_id == filters.assignee_id)
     if filters.unassigned:
@@ -262,6 +265,7 @@ def search(
     session: Session,
     filters: Filters,
     *,
+    scope: CaseScope,
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
@@ -269,10 +273,10 @@ def search(
     per_page: int = 50,
 ) -> Result:
     soon = calendar.add_working_days(today, soon_working_days)
-    query, found = _filtered(session, filters, today, soon)
+    query, found = _filtered(session, filters, scope, today, soon)
     due_column = Case.next_due_on
 
-    counts = _tallied_counts(session, filters, today, soon)
+    counts = _tallied_counts(session, filters, scope, today, soon)
     exact = counts is not None
     if counts is None:
         # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word
@@ -325,8 +329,9 @@ def search(
     )
 
 
-def similar_cases(session: Session, case: Case, *, limit: int = 5) -> list[Case]:
-    """Other cases that may be the same matter: same contact, or the same subject."""
+def similar_cases(session: Session, case: Case, *, scope: CaseScope, limit: int = 5) -> list[Case]:
+    """Other cases that may be the same matter (same contact, or the same subject), among
+    those `scope` admits."""
     conditions = [Case.search_text.startswith(fold(case.subject), autoescape=True)]
     if case.submitter_phone and not case.confidential:
         conditions.append(Case.submitter_phone == case.submitter_phone)
@@ -335,7 +340,7 @@ def similar_cases(session: Session, case: Case, *, limit: int = 5) -> list[Case]
     return list(
         session.scalars(
             select(Case)
-            .where(Case.id != case.id, or_(*conditions))
+            .where(Case.id != case.id, or_(*conditions), visible_cases(scope))
             .order_by(Case.received_on.desc(), Case.id.desc())
             .limit(limit)
         )
@@ -346,6 +351,7 @@ def all_matching(
     session: Session,
     filters: Filters,
     *,
+    scope: CaseScope,
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
@@ -353,7 +359,7 @@ def all_matching(
 ) -> list[Case]:
     """Every case the list shows (for an export), in the list's order, at most `limit`."""
     soon = calendar.add_working_days(today, soon_working_days)
-    query, found = _filtered(session, filters, today, soon)
+    query, found = _filtered(session, filters, scope, today, soon)
     if found is not None:
         query = query.where(found.in_list_order)
     if _working_queue(filters):

@@ -1,5 +1,6 @@
 """The officials' home page: overdue and due-soon cases per division and per official, what
-arrived this week and what nobody has yet, all read from the open-case tallies."""
+arrived this week and what nobody has yet, all read from the open-case tallies, and only
+those of the cases the official sees (a handler: their division's and their own)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.permissions import CaseScope
 from portal.models import Case, Division, OpenCaseTally, User
+from portal.services.case_access import visible_cases, visible_tallies
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Dashboard:
 def dashboard(
     session: Session,
     *,
+    scope: CaseScope,
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
@@ -32,6 +36,7 @@ def dashboard(
 ) -> Dashboard:
     soon = calendar.add_working_days(today, soon_working_days)
     tally = OpenCaseTally
+    seen = visible_tallies(scope)
 
     def grouped(
         entity: type[Division | User],
@@ -42,7 +47,7 @@ def dashboard(
         # Summed per id first, then named: the join is made once per group, not per tally.
         totals = (
             select(key.label("key"), func.sum(tally.cases).label("cases"))
-            .where(condition)
+            .where(condition, seen)
             .group_by(key)
             .subquery()
         )
@@ -63,8 +68,11 @@ def dashboard(
         due_soon_by_official=grouped(*by_official, due_soon),
         overdue_by_official=grouped(*by_official, overdue),
         arrived_this_week=session.scalar(
-            select(func.count()).select_from(Case).where(Case.received_on >= week_start)
+            select(func.count())
+            .select_from(Case)
+            .where(Case.received_on >= week_start, visible_cases(scope))
         )
         or 0,
-        unassigned=session.scalar(select(func.sum(tally.cases)).where(tally.assignee_id == 0)) or 0,
+        unassigned=session.scalar(select(func.sum(tally.cases)).where(tally.assignee_id == 0, seen))
+        or 0,
     )

@@ -214,13 +214,17 @@ def test_confidential_cases_never_show_the_identity_or_text(client, custodian) -
 
 
 def test_read_token_is_refused_another_divisions_case(client) -> None:
+    """Another division's case and a case without a division answer as an unknown id does:
+    a token cannot learn which ids exist (docs/security.md D2)."""
     ours, theirs = make_division(), make_division()
-    other = division_case(theirs)
+    other, nobodys = division_case(theirs), division_case(None)
     token = make_token("read_cases", ours)
-    response = client.get(f"{API}/cases/{other.id}", headers=bearer(token))
-    assert response.status_code == 403
-    assert _error(response)["code"] == 403
-    assert client.get(f"{API}/cases/99999", headers=bearer(token)).status_code == 404
+    unknown = client.get(f"{API}/cases/99999", headers=bearer(token))
+    assert unknown.status_code == 404
+    for case in (other, nobodys):
+        response = client.get(f"{API}/cases/{case.id}", headers=bearer(token))
+        assert response.status_code == 404
+        assert _error(response) == _error(unknown)
 
 
 def test_missing_bad_revoked_and_wrong_scope_tokens(client) -> None:
@@ -251,7 +255,7 @@ def test_every_token_call_is_audited_with_its_outcome(client) -> None:
     calls = _calls()
     assert [(c.detail["path"], c.detail["status"]) for c in calls] == [
         (f"{API}/cases", 200),
-        (f"{API}/cases/{other.id}", 403),
+        (f"{API}/cases/{other.id}", 404),
     ]
     assert calls[1].target_type == "case" and calls[1].target_id == str(other.id)
     assert calls[0].detail["token_name"] == "Trung tâm IOC"

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from portal.domain.permissions import EVERY_CASE
 from portal.extensions import db
 from portal.models import Case, OpenCaseTally
 from portal.services import deadlines as deadline_service
@@ -92,6 +93,7 @@ def test_queue_counts_and_dashboard_read_the_tallies(app_ctx) -> None:
         result = queue.search(
             db.session,
             queue.Filters(**filters),  # type: ignore[arg-type]
+            scope=EVERY_CASE,
             today=TODAY,
             calendar=calendar,
             soon_working_days=3,
@@ -109,6 +111,7 @@ def test_queue_counts_and_dashboard_read_the_tallies(app_ctx) -> None:
 
     board = queue.dashboard(
         db.session,
+        scope=EVERY_CASE,
         today=TODAY,
         calendar=calendar,
         soon_working_days=3,
@@ -179,6 +182,7 @@ def test_open_case_search_follows_cases_in_and_out_of_the_queue(
         result = queue.search(
             db.session,
             queue.Filters(text=text, **filters),  # type: ignore[arg-type]
+            scope=EVERY_CASE,
             today=TODAY,
             calendar=calendar,
             soon_working_days=3,

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from portal.domain.permissions import EVERY_CASE
 from portal.extensions import db
 from portal.services import statistics
 from tests import statistics_helpers as history
@@ -276,6 +277,7 @@ def test_refused_as_outside_our_competence(client, login_as, data) -> None:  # t
                 received_to=history.FEBRUARY[1],
                 competence=competence,
             ),
+            scope=EVERY_CASE,
             today=history.TODAY,
             calendar=calendar,
             soon_working_days=3,

@@ -24,6 +24,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(seed_scale)
     app.cli.add_command(send_report_reminders)
+    from portal.cli.maintenance import purge_drafts  # housekeeping: its own module
+
+    app.cli.add_command(purge_drafts)
 
 
 @click.command("create-user")

@@ -324,9 +324,12 @@ def _xls_has_macro_sheet(data: bytes) -> bool:
             return True
         if record == _BIFF_BOUNDSHEET and len(body) >= 6 and body[5] in _BOUNDSHEET_MACRO_TYPES:
             return True
-        if record == _BIFF_BOF and len(body) >= 4:
-            if struct.unpack_from("<H", body, 2)[0] in _BOF_MACRO_TYPES:
-                return True
+        if (
+            record == _BIFF_BOF
+            and len(body) >= 4
+            and struct.unpack_from("<H", body, 2)[0] in _BOF_MACRO_TYPES
+        ):
+            return True
     return False
 
 

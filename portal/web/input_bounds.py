@@ -1,8 +1,9 @@
 """Bounds on what a request may carry before any view reads it, so that crafted input gets a
 4xx, never a 500:
 
-* ``<int:...>`` URL arguments are at most 2**63 - 1 (a larger number is a 404): beyond that,
-  the database drivers raise OverflowError or an out-of-range error;
+* ``<int:...>`` URL arguments are at most 2**31 - 1 (a larger number is a 404): the ids are
+  INTEGER columns, and PostgreSQL refuses a larger parameter cast to INTEGER ("integer out of
+  range"), SQLite's driver one beyond 2**63 - 1 (OverflowError);
 * JSON bodies, whoever parses them, may nest at most ``MAX_JSON_DEPTH`` levels: deeper ones
   are refused with 400 before the parser, which recurses once per level, sees them;
 * only the API takes JSON bodies: the HTML forms (which Flask-WTF would otherwise feed from
@@ -19,7 +20,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from portal.lib.jsondepth import nesting_exceeds
 
-MAX_URL_INT = 2**63 - 1
+MAX_URL_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 JSON_BLUEPRINTS = frozenset({"api"})
 

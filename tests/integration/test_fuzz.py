@@ -65,7 +65,9 @@ def _paths(rule: Rule) -> Iterator[str]:
         values: dict[str, str] = {}
         for name, converter in rule._converters.items():
             if isinstance(converter, IntegerConverter):
-                values[name] = {"plain": "1", "large": str(2**31 - 1), "huge": HUGE, "bad": HUGE}[style]
+                values[name] = {"plain": "1", "large": str(2**31 - 1), "huge": HUGE, "bad": HUGE}[
+                    style
+                ]
             elif type(converter).__name__ == "AnyConverter":
                 values[name] = "json"
             else:

@@ -80,6 +80,7 @@ def main() -> None:
             extra_env={
                 "PORTAL_SUBMISSION_MIN_SECONDS": "0",
                 "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
+                "PORTAL_SUBMISSION_ATTEMPT_RATE_LIMIT": '"100000/minute"',
                 "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
                 **production_parts,
             },

@@ -51,6 +51,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
 
     _wrap_for_proxy(app)
+    from portal.web.input_bounds import init_input_bounds
+
+    init_input_bounds(app)  # before the blueprints: it bounds their <int:> arguments
     _init_extensions(app)
     from portal.cli.custodian import init_custodian
     from portal.web.rules import init_rules

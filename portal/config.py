@@ -109,6 +109,10 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "uploads")  # relative to instance/
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
+    # Draft files one client address may store (counted under a keyed hash of the address),
+    # and how long a draft that never became part of a case is kept (`flask purge-drafts`).
+    UPLOAD_ADDRESS_LIMIT = os.environ.get("UPLOAD_ADDRESS_LIMIT", "30/hour")
+    DRAFT_MAX_AGE_HOURS = int(os.environ.get("DRAFT_MAX_AGE_HOURS", "6"))
     # The custodian key pair that seals denouncers' identities (see docs/deployment.md).
     CUSTODIAN_PUBLIC_KEY = os.environ.get("CUSTODIAN_PUBLIC_KEY")
     CUSTODIAN_SEALED_PRIVATE_KEY = os.environ.get("CUSTODIAN_SEALED_PRIVATE_KEY")

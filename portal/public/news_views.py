@@ -33,8 +33,11 @@ def _cache_key(*_args: object, **_kwargs: object) -> str:
 cached_page = cache.cached(unless=lambda: not _anonymous(), make_cache_key=_cache_key)
 
 
+MAX_PAGE = 10_000  # far beyond the last page; a larger offset overflows the database's integer
+
+
 def _page() -> int:
-    return max(request.args.get("trang", 1, type=int), 1)
+    return min(max(request.args.get("trang", 1, type=int), 1), MAX_PAGE)
 
 
 def _listing(

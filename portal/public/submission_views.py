@@ -177,12 +177,16 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         return _limited_form(form, kind, attempts_wait)
     web_limits.count(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
     valid = form.validate()
+    genuine = _form_is_genuine(form)  # before _check_abuse, which renews a bad start token
     if not _check_abuse(form):
         valid = False
     duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
     if duplicate is not None:
         return _show_duplicate(duplicate, form.idempotency_key.data)
-    _handle_uploads(form, kind)
+    if genuine:
+        _handle_uploads(form, kind)
+    elif any(f and f.filename for f in request.files.getlist(form.attachments.name)):
+        form.attachments.errors = [_("Please attach your files again.")]
     if not valid or form.attachments.errors:
         return _render_form(form, kind)
     wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
@@ -279,6 +283,19 @@ def _check_abuse(form: SubmissionForm) -> bool:
             *form.subject.errors,
             _("That was very fast. Please check what you entered and send the form again."),
         ]
+        return False
+    return True
+
+
+def _form_is_genuine(form: SubmissionForm) -> bool:
+    """A form this site showed (its CSRF token and its signed start token check out): only
+    such a form may store files, so a bare POST cannot fill the disk."""
+    csrf_field = getattr(form, "csrf_token", None)
+    if csrf_field is not None and csrf_field.errors:
+        return False
+    try:
+        _signer().loads(form.form_started.data or "")
+    except (BadSignature, TypeError, ValueError):
         return False
     return True
 

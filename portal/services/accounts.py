@@ -192,16 +192,25 @@ def resume_session(
     if row is None or row.user_id != user_id or row.revoked_at is not None:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
-        row.revoked_at = now
-        session.commit()
+        _write_alone(session, row.id, revoked_at=now)
         return None
-    if not row.user.active:
+    user = row.user
+    if not user.active:
         return None
     # Write at most once a minute, not on every request.
     if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.commit()
-    return row.user
+        _write_alone(session, row.id, last_seen_at=now)
+    return user
+
+
+def _write_alone(session: Session, row_id: int, **values: object) -> None:
+    """Update a session row outside the read that found it (mostly a GET's): the read ends,
+    then the UPDATE opens a transaction of its own. On SQLite a write that opens a transaction
+    waits for the lock (busy timeout), where one after a read fails with "database is locked"
+    as soon as another writer has committed in between."""
+    session.commit()
+    session.execute(update(UserSession).where(UserSession.id == row_id).values(**values))
+    session.commit()
 
 
 def end_session(session: Session, *, token: str, now: datetime) -> None:

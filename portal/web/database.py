@@ -1,16 +1,33 @@
-"""SQLite settings for durability and concurrent writers; nothing here for PostgreSQL."""
+"""SQLite settings for durability and concurrent writers; nothing here for PostgreSQL.
+
+How requests avoid "database is locked" (SQLite allows one writer at a time):
+
+* a request that changes state (POST...) begins every transaction with ``BEGIN IMMEDIATE``:
+  it takes the write lock up front, so concurrent writers wait for it (busy timeout);
+* a GET reads in plain (deferred) transactions and never writes in them: a deferred
+  transaction that has read cannot take the write lock once another writer has committed
+  (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out). A GET that must write (the audit
+  entry of a download) ends its read first and writes in a transaction of its own that
+  begins IMMEDIATE (:func:`write_transaction`); the session's last-seen time is written as
+  the first statement of a transaction of its own (``services/accounts.py``), which waits for
+  the lock the same way.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 10_000
+_IMMEDIATE_FLAG = "sqlite_begin_immediate"
 
 
 @event.listens_for(Engine, "connect")
@@ -29,7 +46,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _is_write_context() -> bool:
     """Requests that change state take the write lock up front, so concurrent writers wait
-    for it (busy timeout) instead of failing when a read lock cannot be upgraded."""
+    for it (busy timeout) instead of failing when a read lock cannot be upgraded; so does the
+    write transaction of a GET (:func:`write_transaction`)."""
+    if has_app_context() and g.get(_IMMEDIATE_FLAG, False):
+        return True
     return has_request_context() and request.method not in SAFE_METHODS
 
 
@@ -40,3 +60,19 @@ def _sqlite_on_begin(conn: Connection) -> None:
     # A connection that will write (the outbox's claims) asks for the lock up front too.
     immediate = _is_write_context() or conn.get_execution_options().get("sqlite_begin_immediate")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[None]:
+    """Write from a request that otherwise only reads (a GET): the read transaction ends
+    first (commit: nothing of it is lost), and the block runs in a new transaction that takes
+    the write lock when it begins. The block commits; whatever it leaves open is rolled back,
+    so the lock is never held beyond it."""
+    session.commit()
+    outer = g.get(_IMMEDIATE_FLAG, False)
+    setattr(g, _IMMEDIATE_FLAG, True)
+    try:
+        yield
+    finally:
+        session.rollback()
+        setattr(g, _IMMEDIATE_FLAG, outer)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal.extensions import db
 from portal.services.audit import record
+from portal.web.database import write_transaction
 from portal.web.security import now_utc
 
 MIMETYPES = {
@@ -41,18 +42,22 @@ def audited_download(
 
     `file` is either the bytes of a Word or Excel document (its type comes from `filename`)
     or the path of a stored upload (then `mimetype` says its type). The entry is committed
-    first so that no file leaves without its trace.
+    first so that no file leaves without its trace, in a write transaction of its own: the
+    read that found the file is over by then (a GET must not write inside it, see
+    portal/web/database.py).
     """
-    record(
-        db.session,
-        actor_id=current_user.id,
-        action=action,
-        now=now_utc(),
-        target_type=target_type,
-        target_id=target_id,
-        **detail,
-    )
-    db.session.commit()
+    actor_id = current_user.id
+    with write_transaction(db.session):
+        record(
+            db.session,
+            actor_id=actor_id,
+            action=action,
+            now=now_utc(),
+            target_type=target_type,
+            target_id=target_id,
+            **detail,
+        )
+        db.session.commit()
     if isinstance(file, bytes):
         return office_file(file, filename)
     return send_file(file, mimetype=mimetype, as_attachment=True, download_name=filename)

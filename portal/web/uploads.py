@@ -1,18 +1,26 @@
 """Files sent with a form (by a citizen or a clerk): checked, cleaned, kept with the form.
 
 Shared by the public and admin views; the checks themselves live in portal/lib/uploads.py.
+Callers store files only for a genuine form (CSRF token and, for citizens, the signed start
+token checked first). Drafts have two quotas: UPLOAD_MAX_FILES per form (upload token) and
+UPLOAD_ADDRESS_LIMIT per client address, counted in the rate-limit storage under a keyed hash
+of the address (never the address itself, and never written next to a case); drafts that
+never became part of a case are purged by `flask purge-drafts`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 
 from flask import current_app, request
 from flask_babel import gettext as _
+from limits import parse_many
 from werkzeug.datastructures import FileStorage
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.lib import uploads
 from portal.services import submissions
 from portal.web.security import now_utc
@@ -57,10 +65,23 @@ def handle_uploads(field_name: str, token: str, *, confidential: bool) -> list[s
         if existing + number > limit.max_files:
             errors.append(_("At most %(count)d files.", count=limit.max_files))
             break
+        if not _address_may_store_one_more():
+            errors.append(_("Too many files were sent from your connection; try again later."))
+            break
         error = keep_upload(storage, token, confidential, limit)
         if error:
             errors.append(error)
     return errors
+
+
+def _address_may_store_one_more() -> bool:
+    """Count one draft file against the client address's quota (UPLOAD_ADDRESS_LIMIT); False
+    once it is used up. The key is a keyed hash of the address, so the rate-limit storage
+    never holds an address."""
+    address = request.remote_addr or ""
+    key = hmac.new(pepper(), f"draft-upload:{address}".encode(), hashlib.sha256).hexdigest()
+    items = parse_many(current_app.config["UPLOAD_ADDRESS_LIMIT"])
+    return all(limiter.limiter.hit(item, "draft-upload", key) for item in items)
 
 
 def keep_upload(

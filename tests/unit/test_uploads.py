@@ -22,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -905,3 +906,198 @@ def test_safe_download_name_refuses_an_extension_outside_the_allowlist() -> None
 def test_safe_download_name_is_always_safe(original: str | None) -> None:
     name = safe_download_name(original, "pdf", "tep")
     assert re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,75}\.pdf", name)
+
+
+# --- Hostile files: DTDs in any Office part, XLM macro sheets, script links in PDFs -------
+
+XXE = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">'
+        for n in range(1, 10)
+    )
+    + "]>"
+)
+
+
+def _with_dtd(xml: str, dtd: str) -> str:
+    declaration, rest = xml.split("?>", 1)
+    return f"{declaration}?>{dtd}{rest}"
+
+
+@pytest.mark.parametrize(
+    ("part", "body"),
+    [
+        pytest.param("word/document.xml", _with_dtd(DOCUMENT_XML, XXE), id="main-part-xxe"),
+        pytest.param(
+            "word/document.xml",
+            _with_dtd(DOCUMENT_XML, BILLION_LAUGHS).replace("Đơn", "&lol9;"),
+            id="main-part-billion-laughs",
+        ),
+        pytest.param(
+            "docProps/core.xml",
+            '<?xml version="1.0"?><!doctype cp [<!ENTITY t SYSTEM "http://x/">]><cp/>',
+            id="lower-case-doctype",
+        ),
+        pytest.param(
+            "word/styles.xml",
+            ('<?xml version="1.0" encoding="UTF-16"?>' + XXE + "<w:styles/>").encode("utf-16"),
+            id="utf-16-part",
+        ),
+        pytest.param(
+            "customXml/item1.bin",
+            '<?xml version="1.0"?>' + XXE + "<root/>",
+            id="xml-content-under-another-name",
+        ),
+        pytest.param(
+            "word/header1.xml",
+            '<?xml version="1.0"?><!-- ' + "x" * 100_000 + " -->" + XXE + "<w:hdr/>",
+            id="dtd-after-a-long-comment",
+        ),
+    ],
+)
+def test_a_dtd_in_any_office_part_is_refused(part: str, body: str | bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(docx())) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[part] = body.encode() if isinstance(body, str) else body
+    assert rejected(plain_zip(parts)) == "corrupt"
+    del parts[part]
+    if part != "word/document.xml":
+        assert inspect_and_clean(plain_zip(parts)).extension == "docx"
+
+
+def test_binary_parts_are_not_read_as_xml() -> None:
+    png = png_with_text()
+    assert inspect_and_clean(docx({"word/media/image1.png": png})).extension == "docx"
+
+
+def biff(record: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", record, len(body)) + body
+
+
+def boundsheet(name: str, sheet_type: int, hidden: int = 0) -> bytes:
+    return biff(0x0085, struct.pack("<IBBBB", 0, hidden, sheet_type, len(name), 0) + name.encode())
+
+
+def workbook_stream(*records: bytes) -> bytes:
+    """A BIFF8 workbook-globals substream with the given records, padded past the 4096-byte
+    mini-stream cutoff (as Excel does) so it lives in ordinary sectors."""
+    globals_bof = biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))
+    body = globals_bof + b"".join(records) + biff(0x000A)
+    filler = 4200 - len(body) - 4
+    return body + biff(0x00E1, bytes(max(filler, 0)))  # INTERFACEHDR-like padding record
+
+
+def xls(stream: bytes) -> bytes:
+    """A version-3 compound file whose root holds one "Workbook" stream with ``stream``."""
+    n_sectors = -(-len(stream) // 512)
+    fat = [OLE_FATSECT, OLE_END, *range(3, 2 + n_sectors), OLE_END]
+    fat += [OLE_FREE] * (128 - len(fat))
+    header = bytearray(512)
+    header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 44, 1)
+    struct.pack_into("<I", header, 48, 1)
+    struct.pack_into("<I", header, 56, 4096)
+    struct.pack_into("<III", header, 60, OLE_END, 0, OLE_END)
+    struct.pack_into("<I", header, 72, 0)
+    struct.pack_into("<109I", header, 76, 0, *([OLE_FREE] * 108))
+    directory = bytearray(512)
+    for index, (name, kind, child, start, size) in enumerate(
+        [("Root Entry", 5, 1, OLE_END, 0), ("Workbook", 2, NONE, 2, len(stream))]
+    ):
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        at = index * 128
+        directory[at : at + len(raw)] = raw
+        struct.pack_into("<HBB", directory, at + 64, len(raw), kind, 1)
+        struct.pack_into("<III", directory, at + 68, NONE, NONE, child)
+        struct.pack_into("<IQ", directory, at + 116, start, size)
+    for index in (2, 3):  # unused directory entries
+        struct.pack_into("<III", directory, index * 128 + 68, NONE, NONE, NONE)
+    data = stream.ljust(n_sectors * 512, b"\x00")
+    return bytes(header) + struct.pack("<128I", *fat) + bytes(directory) + data
+
+
+def test_xls_with_only_worksheets_is_accepted() -> None:
+    data = xls(workbook_stream(boundsheet("Sheet1", 0x00), boundsheet("Chart1", 0x02)))
+    clean = inspect_and_clean(data)
+    assert (clean.extension, clean.data) == ("xls", data)
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        pytest.param([boundsheet("Sheet1", 0), boundsheet("Macro1", 0x01)], id="xlm-macro-sheet"),
+        pytest.param([boundsheet("Auto_Open", 0x01, hidden=2)], id="very-hidden-xlm-sheet"),
+        pytest.param([boundsheet("Module1", 0x06)], id="vba-module-sheet"),
+        pytest.param(
+            [biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0040, 0, 0, 0, 0))],
+            id="macro-sheet-substream",
+        ),
+        pytest.param([biff(0x002F, bytes(54))], id="encrypted-workbook"),
+    ],
+)
+def test_xls_with_excel_4_macros_is_refused(records: list[bytes]) -> None:
+    assert rejected(xls(workbook_stream(*records))) == "type_not_allowed"
+
+
+def test_xls_whose_workbook_stream_is_damaged_is_refused() -> None:
+    data = bytearray(xls(workbook_stream(boundsheet("Sheet1", 0))))
+    struct.pack_into("<I", data, 512 + 4 * 2, 0x00FFFFF0)  # a chain out of the file
+    assert rejected(bytes(data)) == "corrupt"
+
+
+def _links(data: bytes) -> list[DictionaryObject]:
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    return [a.get_object() for a in page.get("/Annots", [])]
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        TextStringObject("javascript:app.alert(1)"),
+        TextStringObject(" JaVa\tScRiPt:app.alert(1)"),
+        ByteStringObject(b"javascript:this.exportDataObject()"),
+        TextStringObject("vbscript:msgbox(1)"),
+        TextStringObject("data:text/html,<script>alert(1)</script>"),
+        TextStringObject("file://attacker/share/x.exe"),
+    ],
+)
+def test_pdf_links_to_scripts_are_removed(uri: object) -> None:
+    data = pdf(lambda writer: add_link(writer, action("/URI", URI=uri)))
+    clean = inspect_and_clean(data)
+    links = _links(clean.data)
+    assert len(links) == 1 and "/A" not in links[0]  # the link stays, inert
+    assert b"script:" not in clean.data.lower() and b"attacker" not in clean.data
+
+
+def test_pdf_script_link_chained_after_a_web_link_is_removed() -> None:
+    chained = action(
+        "/URI",
+        URI=TextStringObject("https://example.gov.vn/"),
+        Next=action("/URI", URI=TextStringObject("javascript:app.alert(1)")),
+    )
+    clean = inspect_and_clean(pdf(lambda writer: add_link(writer, chained)))
+    (link,) = _links(clean.data)
+    assert link["/A"]["/URI"] == "https://example.gov.vn/" and "/Next" not in link["/A"]
+
+
+def test_pdf_web_links_survive_cleaning() -> None:
+    link = action("/URI", URI=TextStringObject("https://dichvucong.gov.vn/"))
+    (kept,) = _links(inspect_and_clean(pdf(lambda writer: add_link(writer, link))).data)
+    assert kept["/A"]["/URI"] == "https://dichvucong.gov.vn/"
+
+
+@pytest.mark.parametrize(
+    "link_action",
+    [
+        action("/Launch", F=TextStringObject("cmd.exe")),
+        action("/JavaScript", JS=TextStringObject("app.alert(1)")),
+    ],
+    ids=["annotation-launch", "annotation-javascript"],
+)
+def test_pdf_link_annotations_that_launch_or_run_scripts_are_refused(
+    link_action: DictionaryObject,
+) -> None:
+    assert rejected(pdf(lambda writer: add_link(writer, link_action))) == "pdf_active_content"

@@ -1,8 +1,10 @@
 """Office attachments: DOCX/XLSX (Office Open XML, a ZIP) and DOC/XLS (OLE2 compound file).
 
 They are checked structurally, without decompressing or parsing more than needed, and refused
-when macro-enabled or (DOCX/XLSX) when they fetch a remote template or object on opening. The
-files are stored unchanged: their metadata (author, company, tracked-change authors) stays.
+when macro-enabled (VBA, and Excel 4.0 "XLM" macro sheets in XLS as in XLSX), when (DOCX/XLSX)
+they fetch a remote template or object on opening, and when any XML part of a DOCX/XLSX carries
+a DTD (external entities, billion laughs). The files are stored unchanged: their metadata
+(author, company, tracked-change authors) stays.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import struct
 import zipfile
 from typing import Final
 from xml.parsers import expat
+
+import olefile
 
 from portal.lib.uploads.common import UploadLimits, UploadRejected
 
@@ -79,6 +83,51 @@ def _xml_elements(body: bytes) -> list[tuple[str, dict[str, str]]]:
     return elements
 
 
+_XML_PART_SUFFIXES: Final[tuple[str, ...]] = (".xml", ".rels", ".vml")
+_DTD_MARKERS: Final[tuple[bytes, ...]] = tuple(
+    marker.encode(encoding)
+    for marker in ("<!doctype", "<!entity")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_SCAN_CHUNK: Final[int] = 64 * 1024
+_OVERLAP: Final[int] = max(len(marker) for marker in _DTD_MARKERS)
+
+
+def _looks_like_xml(start: bytes) -> bool:
+    """Whether a part's first bytes are those of an XML (or HTML) document: "<" after an
+    optional byte-order mark and white space, in UTF-8 or UTF-16."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if start.startswith(bom):
+            text = start[len(bom) :].decode(encoding, errors="ignore")
+            return text.lstrip().startswith("<")
+    if start[:2] in (b"<\x00", b"\x00<"):
+        return True
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a DTD or an entity, read in bounded chunks, never parsed.
+
+    Scans every part named like XML and every part whose content starts like XML, in UTF-8
+    and UTF-16, whatever the case of the keyword; a DTD is never needed in an Office package
+    (OPC forbids them), and refusing it also refuses entity expansion (billion laughs) and
+    external entities. The bytes read are bounded by the part's declared size, and the sum of
+    those by ``max_uncompressed_bytes`` (checked before).
+    """
+    named_xml = info.filename.lower().endswith(_XML_PART_SUFFIXES)
+    with archive.open(info) as member:
+        tail = b""
+        first = True
+        while chunk := member.read(_SCAN_CHUNK):
+            if first and not named_xml and not _looks_like_xml(chunk[:512]):
+                return
+            first = False
+            window = (tail + chunk).lower()
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise UploadRejected("corrupt", "DTD in an Office package part")
+            tail = window[-_OVERLAP:]
+
+
 def _macro_content_type(content_types: bytes) -> bool:
     return any(
         marker in attributes.get("ContentType", "").lower()
@@ -110,8 +159,9 @@ def _remote_non_hyperlink(rels: bytes) -> bool:
 def check_ooxml(data: bytes, limits: UploadLimits) -> str:
     """Return "docx" or "xlsx" for a plain (macro-free) Office Open XML package.
 
-    Only the ZIP directory, ``[Content_Types].xml`` and the ``.rels`` parts are read, each with
-    a bounded read, and parsed with expat without any DTD.
+    The ZIP directory is checked first; every XML part is then scanned (not parsed) for a DTD;
+    only ``[Content_Types].xml`` and the ``.rels`` parts are parsed, each with a bounded read,
+    with expat and without any DTD.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -140,6 +190,8 @@ def check_ooxml(data: bytes, limits: UploadLimits) -> str:
                 for name in by_name
             ):
                 raise UploadRejected("type_not_allowed", "macro-enabled Office file")
+            for info in infos:
+                _refuse_dtd(archive, info)
             if _macro_content_type(_read_member(archive, content_types, _OOXML_PART_LIMIT)):
                 raise UploadRejected("type_not_allowed", "macro-enabled Office file")
             for name, info in by_name.items():
@@ -238,8 +290,52 @@ def _ole_root_names(data: bytes) -> set[str]:
     return names
 
 
+_BIFF_BOF: Final[int] = 0x0809
+_BIFF_BOUNDSHEET: Final[int] = 0x0085
+_BIFF_FILEPASS: Final[int] = 0x002F
+_BOUNDSHEET_MACRO_TYPES: Final[frozenset[int]] = frozenset({0x01, 0x06})
+"""BoundSheet8 ``dt`` ([MS-XLS] 2.4.28): 0x01 an Excel 4.0 macro sheet, 0x06 a VBA module
+(0x00 is a worksheet or dialog sheet, 0x02 a chart)."""
+_BOF_MACRO_TYPES: Final[frozenset[int]] = frozenset({0x0040, 0x0006})
+"""BOF ``dt`` of a substream: 0x0040 an Excel 4.0 macro sheet, 0x0006 a VBA module."""
+
+
+def _xls_has_macro_sheet(data: bytes) -> bool:
+    """Whether the workbook stream (BIFF5/BIFF8) declares an Excel 4.0 (XLM) macro sheet or a
+    VBA module sheet, or is encrypted (then its sheet types cannot be read, so it is refused).
+
+    Reads the stream with olefile and walks its record headers (2-byte type, 2-byte length):
+    a BOUNDSHEET record's data is a 4-byte stream position, a visibility byte and the sheet
+    type byte; a BOF record's data is a 2-byte version and the 2-byte substream type.
+    """
+    with olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT) as ole:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:
+            return False
+        stream: bytes = ole.openstream(name).read()
+        if len(stream) != ole.get_size(name):
+            raise UploadRejected("corrupt", "XLS workbook stream truncated")
+    position = 0
+    while position + 4 <= len(stream):
+        record, length = struct.unpack_from("<HH", stream, position)
+        body = stream[position + 4 : position + 4 + length]
+        position += 4 + length
+        if record == _BIFF_FILEPASS:
+            return True
+        if record == _BIFF_BOUNDSHEET and len(body) >= 6 and body[5] in _BOUNDSHEET_MACRO_TYPES:
+            return True
+        if (
+            record == _BIFF_BOF
+            and len(body) >= 4
+            and struct.unpack_from("<H", body, 2)[0] in _BOF_MACRO_TYPES
+        ):
+            return True
+    return False
+
+
 def check_ole(data: bytes) -> str:
-    """Return "doc" or "xls" for a Word 97-2003 or Excel 97-2003 file without VBA macros."""
+    """Return "doc" or "xls" for a Word 97-2003 or Excel 97-2003 file without macros (VBA, or
+    Excel 4.0 macro sheets)."""
     try:
         names = _ole_root_names(data)
     except UploadRejected:
@@ -252,4 +348,14 @@ def check_ole(data: bytes) -> str:
     is_xls = "workbook" in names or "book" in names
     if is_doc == is_xls:
         raise UploadRejected("type_not_allowed", "OLE file that is not a DOC or XLS")
+    if is_xls:
+        try:
+            macro_sheet = _xls_has_macro_sheet(data)
+        except UploadRejected:
+            raise
+        except Exception as exc:
+            # olefile raises OSError, struct.error, IndexError... on damaged files.
+            raise UploadRejected("corrupt", "XLS workbook does not parse") from exc
+        if macro_sheet:
+            raise UploadRejected("type_not_allowed", "Excel 4.0 macro sheet or encrypted XLS")
     return "doc" if is_doc else "xls"

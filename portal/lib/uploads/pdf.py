@@ -1,5 +1,7 @@
 """PDF attachments: those with active content (scripts, launch actions, attached files, rich
-media) are refused; the others are rewritten page by page without /Info and XMP metadata."""
+media) are refused; the others are rewritten page by page without /Info and XMP metadata, and
+without links to ``javascript:``, ``vbscript:``, ``data:`` or ``file:`` addresses (the link
+annotation stays, inert)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,14 @@ import io
 from typing import Final
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+)
 
 from portal.lib.uploads.common import UploadRejected
 
@@ -67,11 +76,63 @@ def _pdf_active_content(start: PdfObject) -> str | None:
     return None
 
 
+_UNSAFE_URI_SCHEMES: Final[tuple[str, ...]] = ("javascript:", "vbscript:", "data:", "file:")
+
+
+def _resolved(obj: PdfObject) -> PdfObject | None:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _unsafe_uri_action(obj: PdfObject | None) -> bool:
+    """A URI action (``/S /URI``) whose address runs a script or opens a local or inline
+    file. Browsers' rules: white space and control characters inside the scheme are ignored,
+    and so is case (``" Java\tScript:"``)."""
+    if not isinstance(obj, DictionaryObject) or "/URI" not in obj:
+        return False
+    uri = _resolved(obj["/URI"])
+    if isinstance(uri, ByteStringObject):
+        text = bytes(uri).decode("latin-1")
+    elif isinstance(uri, str):
+        text = uri
+    else:
+        return False
+    squeezed = "".join(ch for ch in text if ord(ch) > 0x20).lower()
+    return squeezed.startswith(_UNSAFE_URI_SCHEMES)
+
+
+def _drop_unsafe_links(start: PdfObject) -> None:
+    """Remove every unsafe URI action reachable from ``start`` (a page of the output): from
+    an annotation's /A, from an action's /Next, from an array of actions."""
+    stack: list[PdfObject] = [start]
+    seen: set[int] = set()
+    while stack:
+        obj = _resolved(stack.pop())
+        if obj is None or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            for key in list(dict.keys(obj)):
+                if key == "/Parent":  # up to the page tree: other pages are walked on their own
+                    continue
+                value = dict.__getitem__(obj, key)
+                if _unsafe_uri_action(_resolved(value)):
+                    del obj[key]
+                else:
+                    stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            for index in reversed(range(len(obj))):
+                if _unsafe_uri_action(_resolved(obj[index])):
+                    del obj[index]
+                else:
+                    stack.append(obj[index])
+
+
 def clean_pdf(data: bytes) -> bytes:
     """Refuse encrypted, unparseable or active PDFs; rewrite the others page by page.
 
     Only the pages (and what they reference) are copied, so the catalogue's outlines, forms,
-    name trees, XMP metadata and /Info do not reach the output.
+    name trees, XMP metadata and /Info do not reach the output; on those pages, links to
+    ``javascript:`` (and ``vbscript:``, ``data:``, ``file:``) addresses are removed.
     """
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -84,7 +145,8 @@ def clean_pdf(data: bytes) -> bytes:
             raise UploadRejected("corrupt", "PDF without pages")
         writer = PdfWriter()
         for page in reader.pages:
-            writer.add_page(page, excluded_keys=_PDF_PAGE_DROPPED_KEYS)
+            written = writer.add_page(page, excluded_keys=_PDF_PAGE_DROPPED_KEYS)
+            _drop_unsafe_links(written)
         writer.metadata = None
         out = io.BytesIO()
         writer.write(out)

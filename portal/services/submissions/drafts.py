@@ -4,9 +4,9 @@ the form is sent (see `intake.submit`) or abandoned."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.lib import crypto
@@ -77,3 +77,34 @@ def remove_draft_attachment(
     delete_file(attachment.stored_name)
     session.delete(attachment)
     session.commit()
+
+
+def purge_abandoned_drafts(
+    session: Session,
+    *,
+    now: datetime,
+    older_than: timedelta,
+    delete_file: Callable[[str], None],
+) -> int:
+    """Delete the draft files of forms that were never sent (no case) and are older than
+    `older_than`: their rows first (committed), then their files. Returns how many.
+
+    Each row is deleted only if it still has no case when the DELETE runs, so a form sent at
+    that moment keeps its files; a crash after the commit leaves at most unreferenced files.
+    """
+    candidates = session.execute(
+        select(Attachment.id, Attachment.stored_name).where(
+            Attachment.case_id.is_(None), Attachment.created_at < now - older_than
+        )
+    ).all()
+    purged: list[str] = []
+    for attachment_id, stored_name in candidates:
+        result = session.execute(
+            delete(Attachment).where(Attachment.id == attachment_id, Attachment.case_id.is_(None))
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            purged.append(stored_name)
+    session.commit()
+    for stored_name in purged:
+        delete_file(stored_name)
+    return len(purged)

@@ -1,0 +1,63 @@
+"""Bounds on what a request may carry before any view reads it, so that crafted input gets a
+4xx, never a 500:
+
+* ``<int:...>`` URL arguments are at most 2**31 - 1 (a larger number is a 404): the ids are
+  INTEGER columns, and PostgreSQL refuses a larger parameter cast to INTEGER ("integer out of
+  range"), SQLite's driver one beyond 2**63 - 1 (OverflowError);
+* JSON bodies, whoever parses them, may nest at most ``MAX_JSON_DEPTH`` levels: deeper ones
+  are refused with 400 before the parser, which recurses once per level, sees them;
+* only the API takes JSON bodies: the HTML forms (which Flask-WTF would otherwise feed from
+  any JSON value, and fail on a list) answer 400 to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter, Map
+
+from portal.lib.jsondepth import nesting_exceeds
+
+MAX_URL_INT = 2**31 - 1
+MAX_JSON_DEPTH = 32
+JSON_BLUEPRINTS = frozenset({"api"})
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """Werkzeug's ``int`` converter with an upper bound by default."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, MAX_URL_INT if max is None else max, signed)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing texts nested deeper than MAX_JSON_DEPTH (a ValueError, which
+    ``request.get_json`` turns into 400, or None when silent)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if nesting_exceeds(s, MAX_JSON_DEPTH):
+            raise ValueError("JSON nested too deeply")
+        return super().loads(s, **kwargs)
+
+
+def init_input_bounds(app: Flask) -> None:
+    """Call before any blueprint is registered (the converter applies to rules added later)."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.json = BoundedJSONProvider(app)
+    app.before_request(_refuse_json_outside_the_api)
+
+
+def _refuse_json_outside_the_api() -> None:
+    if request.url_rule is None:  # no route matched: its 404 or 405 comes next
+        return
+    if request.is_json and request.blueprint not in JSON_BLUEPRINTS:
+        abort(400)

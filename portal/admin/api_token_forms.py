@@ -14,7 +14,7 @@ from portal.web.forms import BaseForm
 
 class ApiTokenForm(BaseForm):
     name = StringField(
-        _l("Name"),
+        _l("Name of the system"),
         description=_l("The system that will use the token, e.g. Trung tâm IOC tỉnh."),
         validators=[DataRequired(_l("Enter the name of the system.")), Length(max=200)],
     )

@@ -154,7 +154,9 @@ class DialogueForm(BaseForm):
 
 
 class GenerateForm(BaseForm):
-    start = DayField(_l("From"), validators=[DataRequired(_l("Enter the first day to consider."))])
+    start = DayField(
+        _l("Start date"), validators=[DataRequired(_l("Enter the first day to consider."))]
+    )
     day_of_month = IntegerField(
         _l("Day of the month"),
         default=15,

@@ -37,7 +37,7 @@ class ArticleForm(BaseForm):
     tags = StringField(
         _l("Tags"), description=_l("Separated by commas."), validators=[Length(max=300)]
     )
-    source = StringField(_l("Source"), validators=[Optional(), Length(max=200)])
+    source = StringField(_l("Source of the article"), validators=[Optional(), Length(max=200)])
     cover = FileField(_l("Cover image (JPG or PNG)"))
     cover_alt = StringField(
         _l("Description of the cover image"),

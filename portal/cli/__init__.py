@@ -96,6 +96,20 @@ def seed_demo() -> None:
     articles = demo.seed_articles(db.session, now=now_utc(), author_id=editor)
     if articles:
         click.echo(f"Added {articles} demo articles (see /tin-tuc/).")
+    from portal.services import demo_sessions
+    from portal.web.uploads import pepper
+
+    sessions = demo_sessions.seed_sessions(
+        db.session,
+        now=now_utc(),
+        calendar=deadline_service.load_calendar(db.session),
+        pepper=pepper(),
+    )
+    if sessions.receptions or sessions.dialogue:
+        click.echo(
+            f"Added {sessions.receptions} reception days and "
+            f"{int(sessions.dialogue)} dialogue (see /lich-tiep-cong-dan/)."
+        )
     click.echo("Demo accounts (sign in at /quan-tri/dang-nhap):")
     for account in shown:
         password = account.password or "(the user has set their own password)"

@@ -7,12 +7,13 @@ get a fresh one printed at each run (the old one cannot be shown: only its hash 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain.dialogues import VIETNAM
 from portal.models import Division, User
 from portal.services import accounts
 
@@ -35,6 +36,10 @@ ACCOUNTS = (
     ("chuyenvien@demo.tayninh.gov.vn", "Lê Minh Tâm", ("handler",), "TTRA"),
     ("giamdoc@demo.tayninh.gov.vn", "Phạm Quốc Hưng", ("leader",), "VP"),
     ("bientap@demo.tayninh.gov.vn", "Võ Thị Hồng Nhung", ("editor",), "TTBCXB"),
+    # A handler in each other division, so that every division has cases.
+    ("xuly.vanphong@demo.tayninh.gov.vn", "Đỗ Thị Mai", ("handler",), "VP"),
+    ("xuly.baochi@demo.tayninh.gov.vn", "Huỳnh Văn Phúc", ("handler",), "TTBCXB"),
+    ("xuly.cntt@demo.tayninh.gov.vn", "Ngô Thanh Sơn", ("handler",), "CNTT"),
 )
 
 
@@ -76,9 +81,29 @@ def seed(session: Session, *, now: datetime) -> list[DemoAccount]:
     return shown
 
 
+@dataclass(frozen=True)
+class DemoCase:
+    """A case as a citizen sent it, and how far the department has taken it: accepted and
+    given to a handler of ``division`` after ``accepted_after`` days, answered after
+    ``answered_after`` days (counted from the day it was received), rated by the citizen."""
+
+    kind: str
+    channel: str
+    days_ago: int
+    subject: str
+    content: str
+    name: str
+    phone: str
+    division: str | None = None
+    accepted_after: int = 1
+    answered_after: int | None = None
+    answer: str | None = None
+    rating: int | None = None
+
+
 DEMO_CASES = (
-    # kind, channel, days ago, subject, content, name, phone
-    (
+    # Just arrived: nobody has it yet.
+    DemoCase(
         "reflection",
         "web",
         2,
@@ -87,7 +112,7 @@ DEMO_CASES = (
         "Nguyễn Văn Bình",
         "+84912345678",
     ),
-    (
+    DemoCase(
         "petition",
         "web",
         6,
@@ -95,8 +120,9 @@ DEMO_CASES = (
         "Ấp Bàu Sen, xã Hòa Thành không có sóng điện thoại ổn định, người dân khó liên lạc.",
         "Trần Thị Hoa",
         "+84987654321",
+        division="CNTT",
     ),
-    (
+    DemoCase(
         "complaint",
         "post",
         9,
@@ -104,8 +130,10 @@ DEMO_CASES = (
         "Tôi không đồng ý với quyết định xử phạt số 15/QĐ-XPHC về hoạt động in.",
         "Lê Văn Tài",
         "+84903123456",
+        division="TTRA",
+        accepted_after=2,
     ),
-    (
+    DemoCase(
         "reflection",
         "in_person",
         20,
@@ -113,8 +141,13 @@ DEMO_CASES = (
         "Tôi nhận hàng chục tin nhắn quảng cáo mỗi ngày từ các đầu số lạ.",
         "Phạm Thị Lan",
         "+84358111222",
+        division="CNTT",
+        answered_after=8,
+        answer="Sở đã đề nghị các nhà mạng chặn 12 đầu số phát tán tin nhắn rác mà ông/bà nêu.",
+        rating=5,
     ),
-    (
+    # Received long ago and never classified: overdue, in no division yet.
+    DemoCase(
         "petition",
         "web",
         45,
@@ -123,7 +156,59 @@ DEMO_CASES = (
         "Võ Minh Khoa",
         "+84707333444",
     ),
+    DemoCase(
+        "petition",
+        "web",
+        35,
+        "Đề nghị công khai danh sách điểm phát wifi miễn phí",
+        "Đề nghị Sở công bố các điểm wifi công cộng miễn phí trong tỉnh để người dân biết.",
+        "Đặng Thị Ngọc",
+        "+84913555666",
+        division="VP",
+        answered_after=12,
+        answer="Danh sách 86 điểm wifi công cộng đã được đăng trên cổng thông tin của Sở.",
+        rating=4,
+    ),
+    # Accepted long ago, time limit for the decision passed: overdue in the Inspectorate.
+    DemoCase(
+        "complaint",
+        "in_person",
+        80,
+        "Khiếu nại việc thu hồi giấy phép hoạt động in",
+        "Cơ sở in của tôi bị thu hồi giấy phép mà không được giải thích lý do.",
+        "Bùi Văn Hậu",
+        "+84936777888",
+        division="TTRA",
+        accepted_after=5,
+    ),
+    # Answered today, not rated yet.
+    DemoCase(
+        "reflection",
+        "web",
+        12,
+        "Trang tin điện tử đăng tin sai sự thật về xã Trường Hòa",
+        "Một trang tin điện tử đăng bài viết sai sự thật về việc giải tỏa chợ xã Trường Hòa.",
+        "Lý Thị Kim",
+        "+84978999000",
+        division="TTBCXB",
+        answered_after=12,
+        answer="Sở đã yêu cầu trang tin gỡ bài viết và đính chính; đơn vị đã chấp hành.",
+    ),
+    DemoCase(
+        "petition",
+        "web",
+        25,
+        "Đề nghị cấp phép bản tin nội bộ cho hợp tác xã",
+        "Hợp tác xã muốn phát hành bản tin nội bộ hằng quý cho xã viên.",
+        "Cao Văn Lực",
+        "+84945123123",
+        division="TTBCXB",
+        accepted_after=3,
+    ),
 )
+
+# The handler of each division who gets its demo cases (see ACCOUNTS).
+DEMO_HANDLERS = {account[3]: account[0] for account in ACCOUNTS if account[2] == ("handler",)}
 
 
 def seed_cases(
@@ -134,41 +219,103 @@ def seed_cases(
     rules: dict[str, Rule],
     calendar: WorkingCalendar,
 ) -> int:
-    """A few cases in different states, once (a database that has cases is left alone)."""
-    from datetime import timedelta
-
-    from sqlalchemy import func
-
-    from portal.models import Case
+    """The demo cases, each sent and then handled through the services (so deadlines, events
+    and the audit trail are real) on the days it says; a case already there is left alone."""
     from portal.services import submissions
 
-    if session.scalar(select(func.count(Case.id))):
-        return 0
-    for number, (kind, channel, days_ago, subject, content, name, phone) in enumerate(DEMO_CASES):
-        received = (now - timedelta(days=days_ago)).date()
-        submissions.submit(
+    added = 0
+    for number, demo in enumerate(DEMO_CASES):
+        key = f"demo-case-{number}"
+        if submissions.find_duplicate(session, key) is not None:
+            continue
+        received = (now - timedelta(days=demo.days_ago)).astimezone(VIETNAM).date()
+        receipt = submissions.submit(
             session,
             submissions.Submission(
-                kind=kind,
-                subject=subject,
-                content=content,
-                idempotency_key=f"demo-case-{number}",
+                kind=demo.kind,
+                subject=demo.subject,
+                content=demo.content,
+                idempotency_key=key,
                 consent_version="demo",
                 field="telecom",
-                name=name,
-                phone=phone,
+                name=demo.name,
+                phone=demo.phone,
                 province="Tỉnh Tây Ninh",
-                respondent="Chánh Thanh tra Sở" if kind == "complaint" else None,
-                channel=channel,
+                respondent="Chánh Thanh tra Sở" if demo.kind == "complaint" else None,
+                channel=demo.channel,
                 received_on=received,
-                signed_letter=channel != "web",
+                signed_letter=demo.channel != "web",
             ),
-            now=now,
+            now=min(_at(received, 8), now),
             settings=settings,
             rules=rules,
             calendar=calendar,
         )
-    return len(DEMO_CASES)
+        _handle(session, receipt.case_id, demo, received, now=now, rules=rules, calendar=calendar)
+        added += 1
+    return added
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=VIETNAM).astimezone(UTC)
+
+
+def _handle(
+    session: Session,
+    case_id: int,
+    demo: DemoCase,
+    received: date,
+    *,
+    now: datetime,
+    rules: dict[str, Rule],
+    calendar: WorkingCalendar,
+) -> None:
+    """Accept, assign, draft and approve as the officials would, on the days of the plan."""
+    from portal.models import Case
+    from portal.services import submissions, workflow
+
+    if demo.division is None:
+        return
+    case = session.get(Case, case_id)
+    division = session.scalar(select(Division).where(Division.code == demo.division))
+    leader, clerk, handler = (
+        session.scalar(select(User).where(User.email == email))
+        for email in (ACCOUNTS[3][0], ACCOUNTS[1][0], DEMO_HANDLERS[demo.division])
+    )
+    if case is None or division is None or leader is None or clerk is None or handler is None:
+        raise LookupError("demo accounts or divisions are missing: run demo.seed first")
+    today = now.astimezone(VIETNAM).date()
+    accepted = min(received + timedelta(days=demo.accepted_after), today)
+    steps: list[tuple[str, User, workflow.ActionInput, date, int]] = [
+        ("accept", leader, workflow.ActionInput(), accepted, 9),
+        (
+            "assign",
+            clerk,
+            workflow.ActionInput(assignee_id=handler.id, division_id=division.id),
+            accepted,
+            10,
+        ),
+    ]
+    if demo.answered_after is not None:
+        answered = min(received + timedelta(days=demo.answered_after), today)
+        steps += [
+            ("draft_answer", handler, workflow.ActionInput(answer=demo.answer), answered, 8),
+            ("approve_answer", leader, workflow.ActionInput(), answered, 9),
+        ]
+    for action, actor, data, day, hour in steps:
+        workflow.perform(
+            session,
+            case=case,
+            action_name=action,
+            actor=actor,
+            data=data,
+            today=day,
+            now=min(_at(day, hour), now),
+            rules=rules,
+            calendar=calendar,
+        )
+    if demo.rating is not None:
+        submissions.rate(session, case=case, rating=demo.rating, comment=None, now=now)
 
 
 DEMO_ARTICLES = (

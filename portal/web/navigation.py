@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,27 +15,68 @@ from markupsafe import Markup
 from portal.domain.permissions import Permission, Role
 from portal.web.security import has_permission
 
-# The officials' menu, in order. An entry shows once its endpoint exists.
-ADMIN_MENU = (
-    ("admin.cases", _l("Cases"), Permission.VIEW_CASES),
-    ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
-    ("admin.reception_register", _l("Citizen-reception register"), Permission.REGISTER_CASES),
-    ("admin.data_requests_list", _l("Personal-data requests"), Permission.REGISTER_CASES),
-    ("admin.dialogues", _l("Reception and dialogue sessions"), Permission.MANAGE_DIALOGUES),
+# The officials' menu: five groups, each a list of pages in order. An entry shows once its
+# endpoint exists and the user has its permission; a group with no entry left is not shown.
+ADMIN_MENU_GROUPS: tuple[tuple[LazyString, tuple[tuple[str, LazyString, Permission], ...]], ...] = (
     (
-        "admin.dialogue_compliance",
-        _l("Monthly reception by the Director"),
-        Permission.MANAGE_DIALOGUES,
+        _l("Cases"),
+        (
+            ("admin.cases", _l("List of cases"), Permission.VIEW_CASES),
+            ("admin.register_case", _l("Register a letter or visit"), Permission.REGISTER_CASES),
+            ("admin.data_requests_list", _l("Personal-data requests"), Permission.REGISTER_CASES),
+            (
+                "admin.deadline_calculator",
+                _l("Deadline calculator"),
+                Permission.USE_DEADLINE_CALCULATOR,
+            ),
+        ),
     ),
-    ("admin.articles", _l("Articles"), Permission.WRITE_ARTICLES),
-    ("admin.statistics", _l("Statistics"), Permission.VIEW_STATISTICS),
-    ("admin.reporting_rounds", _l("Yearly report"), Permission.WRITE_DIVISION_REPORT),
-    ("admin.deadline_calculator", _l("Deadline calculator"), Permission.USE_DEADLINE_CALCULATOR),
-    ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
-    ("admin.api_tokens", _l("API tokens"), Permission.MANAGE_API_TOKENS),
-    ("admin.embed_snippets", _l("Embedding in the portal"), Permission.MANAGE_SETTINGS),
-    ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),
+    (
+        _l("Citizen reception"),
+        (
+            (
+                "admin.reception_register",
+                _l("Citizen-reception register"),
+                Permission.REGISTER_CASES,
+            ),
+            ("admin.dialogues", _l("Reception and dialogue sessions"), Permission.MANAGE_DIALOGUES),
+            (
+                "admin.dialogue_compliance",
+                _l("Monthly reception by the Director"),
+                Permission.MANAGE_DIALOGUES,
+            ),
+        ),
+    ),
+    (_l("News"), (("admin.articles", _l("Articles"), Permission.WRITE_ARTICLES),)),
+    (
+        _l("Reports"),
+        (
+            ("admin.statistics", _l("Statistics"), Permission.VIEW_STATISTICS),
+            ("admin.reporting_rounds", _l("Yearly report"), Permission.WRITE_DIVISION_REPORT),
+        ),
+    ),
+    (
+        _l("Administration"),
+        (
+            ("admin.calendar", _l("Working-day calendar"), Permission.MANAGE_CALENDAR),
+            ("admin.api_tokens", _l("API tokens"), Permission.MANAGE_API_TOKENS),
+            ("admin.embed_snippets", _l("Embedding in the portal"), Permission.MANAGE_SETTINGS),
+            ("admin.security", _l("Two-step sign-in"), Permission.VIEW_DASHBOARD),
+        ),
+    ),
 )
+ADMIN_MENU = tuple(entry for _group, entries in ADMIN_MENU_GROUPS for entry in entries)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    entries: list[tuple[str, str]]  # endpoint, label
+
+    @property
+    def endpoints(self) -> frozenset[str]:
+        return frozenset(endpoint for endpoint, _label in self.entries)
+
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -58,6 +101,24 @@ def admin_menu() -> list[tuple[str, str, Permission]]:
     ]
 
 
+def admin_menu_groups() -> list[MenuGroup]:
+    """The groups of the officials' menu with the entries this user may follow."""
+    if not current_user.is_authenticated:
+        return []
+    groups = [
+        MenuGroup(
+            str(group),
+            [
+                (endpoint, str(label))
+                for endpoint, label, permission in entries
+                if has_endpoint(endpoint) and has_permission(permission)
+            ],
+        )
+        for group, entries in ADMIN_MENU_GROUPS
+    ]
+    return [group for group in groups if group.entries]
+
+
 def role_label(role: str) -> str:
     try:
         return str(ROLE_LABELS[Role(role)])
@@ -78,6 +139,7 @@ def init_navigation(app: Flask) -> None:
     app.add_template_global(editor_scripts)
     app.add_template_global(has_endpoint)
     app.add_template_global(admin_menu)
+    app.add_template_global(admin_menu_groups)
     app.add_template_global(role_label)
     from portal.web import labels
 

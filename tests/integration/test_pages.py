@@ -92,8 +92,9 @@ def test_demo_seed_is_idempotent(app_ctx) -> None:
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert (db.session.query(User).count(), db.session.query(Division).count()) == counts
-    assert counts == (5, 4)
     from portal.models import Case
+    from portal.services import demo
 
-    assert db.session.query(Case).count() == 5
+    assert counts == (len(demo.ACCOUNTS), 4)
+    assert db.session.query(Case).count() == len(demo.DEMO_CASES)
     assert "giamdoc@demo.tayninh.gov.vn" in second.output

@@ -92,3 +92,38 @@ def test_development_config_can_hash_access_codes(tmp_path) -> None:
     )
     pepper = app.config["ACCESS_CODE_PEPPER"].encode()
     assert len(pepper) >= tracking.MIN_PEPPER_BYTES
+
+
+def test_no_cross_origin_headers_whoever_asks(client) -> None:
+    """No page or API answer lets another site read it with the visitor's cookies (A3)."""
+    origin = {"Origin": "https://evil.example"}
+    for url in ("/", "/gui-don/phan-anh", "/tra-cuu/", "/api/v1/", "/api/v1/articles"):
+        for response in (client.get(url, headers=origin), client.options(url, headers=origin)):
+            assert "Access-Control-Allow-Origin" not in response.headers, url
+            assert "Access-Control-Allow-Credentials" not in response.headers, url
+
+
+def test_fields_a_form_does_not_declare_are_ignored(client) -> None:
+    """A citizen's POST cannot set what the form does not ask (D3): status, assignment, answer
+    and identity columns keep the values the service gives them."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Case
+    from tests.integration.submission_helpers import fill
+
+    response = fill(
+        client,
+        "phan-anh",
+        status="closed",
+        assignee_id="1",
+        division_id="1",
+        public_answer="Đã giải quyết xong",
+        identity_ciphertext="x",
+    )
+    assert response.status_code == 303
+    case = db.session.scalar(select(Case))
+    assert case is not None
+    assert case.status == "received"
+    assert case.assignee_id is None and case.division_id is None
+    assert case.public_answer is None and case.identity_ciphertext is None

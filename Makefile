@@ -10,8 +10,8 @@ run: $(VENV)/.installed portal/translations/.compiled
 	$(BIN)/flask db upgrade
 	$(BIN)/flask calendar sync
 	$(BIN)/flask seed-demo
-	@echo "Serving on http://127.0.0.1:5000, mail delivered beside it (Ctrl+C stops both)"
-	$(BIN)/flask deliver-outbox --watch & worker=$$!; \
+	@echo "Serving on http://127.0.0.1:5000, mail and reminders run beside it (Ctrl+C stops both)"
+	$(BIN)/flask jobs run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

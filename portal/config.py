@@ -8,7 +8,7 @@ never in templates or code.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -143,11 +143,16 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@tayninh.gov.vn")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
-    # How often `flask deliver-outbox --watch` looks for new mail, in seconds.
+    # How often `flask deliver-outbox --watch` and `flask jobs run` look for new mail, in seconds.
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "2"))
 
+    # The job runner (`flask jobs run`, services/jobs.py): daily jobs (reminders) run once a
+    # day from this local time (Vietnam) on; due jobs are looked for every few seconds.
+    JOBS_DAILY_AT = os.environ.get("JOBS_DAILY_AT", "07:00")
+    JOBS_CHECK_SECONDS = float(os.environ.get("JOBS_CHECK_SECONDS", "30"))
+
     # Public news pages are the same for every anonymous reader: kept for a short while.
-    # Several workers: CACHE_TYPE=RedisCache with CACHE_REDIS_URL.
+    # SimpleCache keeps them in each process; production uses Redis (see ProductionConfig).
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "30"))
@@ -192,6 +197,9 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     PORTAL_ENV = "production"
+    # The page cache is shared by every worker and host: Redis, the rate-limit one unless
+    # CACHE_REDIS_URL says otherwise (check_production fills it in).
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "RedisCache")
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -212,15 +220,35 @@ def config_for(name: str | None = None) -> type[Config]:
         raise ConfigError(f"PORTAL_ENV={env!r} is not one of {sorted(CONFIGS)}") from exc
 
 
-def check_production(settings: Mapping[str, Any]) -> None:
-    """Refuse to start a production app that would run with guessable secrets."""
+# Flask-Caching types that keep entries in one process (or one host's disk).
+PER_PROCESS_CACHES = frozenset({"SimpleCache", "FileSystemCache", "UWSGICache"})
+
+
+def check_production(settings: MutableMapping[str, Any]) -> None:
+    """Refuse to start a production app that would run with guessable secrets, or keep what
+    workers and hosts must share in one process. Fills in the page cache's Redis: the
+    rate-limit one unless CACHE_REDIS_URL is given; without any Redis, one process's memory,
+    refused below unless WEB_CONCURRENCY=1."""
     missing = [key for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not settings.get(key)]
     if missing:
         names = ", ".join("DATABASE_URL" if k.startswith("SQLALCHEMY") else k for k in missing)
         raise ConfigError(f"Production configuration is missing: {names}")
     storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
-    if storage.startswith("memory://") and str(settings.get("WEB_CONCURRENCY") or "") != "1":
+    single = str(settings.get("WEB_CONCURRENCY") or "")
+    if storage.startswith("memory://") and single != "1":
         raise ConfigError(
             "RATELIMIT_STORAGE_URI is memory://, which counts per process: set it to a shared "
             "store (redis://…), or WEB_CONCURRENCY=1 if a single process serves the app"
+        )
+    cache = str(settings.get("CACHE_TYPE") or "")
+    if cache.rsplit(".", 1)[-1] == "RedisCache" and not settings.get("CACHE_REDIS_URL"):
+        if storage.startswith(("redis://", "rediss://")):
+            settings["CACHE_REDIS_URL"] = storage
+        elif single == "1":
+            settings["CACHE_TYPE"] = cache = "SimpleCache"
+    if cache.rsplit(".", 1)[-1] in PER_PROCESS_CACHES and single != "1":
+        raise ConfigError(
+            f"CACHE_TYPE={cache} keeps pages in each process, so workers and hosts would "
+            "serve different versions: set CACHE_TYPE=RedisCache with CACHE_REDIS_URL (it "
+            "defaults to RATELIMIT_STORAGE_URI), NullCache, or WEB_CONCURRENCY=1"
         )

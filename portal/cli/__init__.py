@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import click
 from flask import Flask
 
@@ -9,11 +13,15 @@ from portal.domain.permissions import Role
 from portal.extensions import db
 from portal.web.security import now_utc
 
+if TYPE_CHECKING:
+    from portal.models import User
+
 
 def register_cli(app: Flask) -> None:
     from portal.cli.backup import backup_command, restore_command
     from portal.cli.custodian import custodian_cli
     from portal.cli.deadlines import calendar_cli, deadline_cli
+    from portal.cli.jobs import jobs_cli
     from portal.cli.maintenance import purge_drafts
     from portal.cli.reports import send_report_reminders
 
@@ -29,6 +37,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_drafts)
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("create-user")
@@ -175,54 +184,93 @@ def _demo_custodian_keys() -> None:
 
 @click.command("send-reminders")
 def send_reminders() -> None:
-    """Queue the daily reminders (run it daily): to officials about case deadlines and
-    session follow-ups due soon or overdue, to citizens about tomorrow's sessions."""
-    from collections.abc import Sequence
-
-    from flask import current_app, render_template
-    from flask_babel import force_locale
-
-    from portal.models import User
-    from portal.services import deadlines as deadline_service
-    from portal.services import dialogues, reminders
-    from portal.web import dialogue_emails
-    from portal.web.security import today_local
-
-    def render(user: User, items: Sequence[object]) -> tuple[str, str]:
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            return (
-                render_template("emails/reminder_subject.txt", items=items).strip(),
-                render_template("emails/reminder.txt", user=user, items=items),
-            )
-
-    calendar = deadline_service.load_calendar(db.session)
-    soon = current_app.config["DUE_SOON_WORKING_DAYS"]
-    # Links in these e-mails point to the site's public address (PUBLIC_BASE_URL).
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        count = reminders.send_reminders(
-            db.session,
-            today=today_local(),
-            now=now_utc(),
-            calendar=calendar,
-            soon_working_days=soon,
-            render=render,
-        )
-        follow_ups = reminders.send_follow_up_reminders(
-            db.session,
-            today=today_local(),
-            now=now_utc(),
-            calendar=calendar,
-            soon_working_days=soon,
-            render=dialogue_emails.follow_ups,
-        )
-        citizens = dialogues.queue_day_before_reminders(
-            db.session, today=today_local(), now=now_utc(), render=dialogue_emails.reminder
-        )
+    """Queue the daily reminders now, whatever the job runner did today: to officials about
+    case deadlines and session follow-ups due soon or overdue, to citizens about tomorrow's
+    sessions. (`flask jobs run` sends them once a day by itself.)"""
+    count = deadline_reminders()
+    follow_ups = follow_up_reminders()
+    citizens = citizen_reminders()
     click.echo(f"Queued {count} reminder e-mails; run deliver-outbox to send them.")
     click.echo(
         f"Session follow-ups: {follow_ups} e-mails to officials. "
         f"Sessions tomorrow: {citizens} reminders to citizens."
     )
+
+
+@contextmanager
+def _public_links() -> Iterator[None]:
+    """A request context whose links point to the site's public address (PUBLIC_BASE_URL),
+    for e-mails rendered outside any request."""
+    from flask import current_app
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        yield
+
+
+def _render_deadline_reminder(user: User, items: Sequence[object]) -> tuple[str, str]:
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return (
+            render_template("emails/reminder_subject.txt", items=items).strip(),
+            render_template("emails/reminder.txt", user=user, items=items),
+        )
+
+
+def deadline_reminders(*, working_days_only: bool = False) -> int:
+    """Queue one e-mail per official with case deadlines due soon or overdue; how many.
+    With `working_days_only`, nothing on a day off (the job runner's daily run)."""
+    from flask import current_app
+
+    from portal.services import deadlines as deadline_service
+    from portal.services import reminders
+    from portal.web.security import today_local
+
+    calendar = deadline_service.load_calendar(db.session)
+    if working_days_only and not calendar.is_working_day(today_local()):
+        return 0
+    with _public_links():
+        return reminders.send_reminders(
+            db.session,
+            today=today_local(),
+            now=now_utc(),
+            calendar=calendar,
+            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            render=_render_deadline_reminder,
+        )
+
+
+def follow_up_reminders() -> int:
+    """Queue the reminders of session follow-ups due soon or overdue (once a day each)."""
+    from flask import current_app
+
+    from portal.services import deadlines as deadline_service
+    from portal.services import reminders
+    from portal.web import dialogue_emails
+    from portal.web.security import today_local
+
+    with _public_links():
+        return reminders.send_follow_up_reminders(
+            db.session,
+            today=today_local(),
+            now=now_utc(),
+            calendar=deadline_service.load_calendar(db.session),
+            soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+            render=dialogue_emails.follow_ups,
+        )
+
+
+def citizen_reminders() -> int:
+    """Queue the reminders to citizens seated at a session starting by tomorrow (once each)."""
+    from portal.services import dialogues
+    from portal.web import dialogue_emails
+    from portal.web.security import today_local
+
+    with _public_links():
+        return dialogues.queue_day_before_reminders(
+            db.session, today=today_local(), now=now_utc(), render=dialogue_emails.reminder
+        )
 
 
 @click.command("seed-scale")

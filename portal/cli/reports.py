@@ -28,19 +28,24 @@ def render_reminder(
 @with_appcontext
 def send_report_reminders() -> None:
     """Queue reminders about the yearly report to divisions that have not submitted it
-    (5 and 1 working days before the deadline, and every working day once it is late; run
-    it daily)."""
+    (5 and 1 working days before the deadline, and every working day once it is late). The
+    job runner (`flask jobs run`) does it once a day by itself."""
+    count = report_reminders()
+    click.echo(f"Queued {count} report reminder e-mails; run deliver-outbox to send them.")
+
+
+def report_reminders() -> int:
+    """Queue today's yearly-report reminders; how many."""
     from portal.services import deadlines as deadline_service
     from portal.services import yearly_reports
 
     # The links in the e-mails point to PUBLIC_BASE_URL (the address citizens and officials
     # use, prefix included); without it they are relative to "localhost".
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        count = yearly_reports.send_reminders(
+        return yearly_reports.send_reminders(
             db.session,
             today=today_local(),
             now=now_utc(),
             calendar=deadline_service.load_calendar(db.session),
             render=render_reminder,
         )
-    click.echo(f"Queued {count} report reminder e-mails; run deliver-outbox to send them.")

@@ -14,6 +14,7 @@ from portal.models.cases import (
     ReceptionVisit,
 )
 from portal.models.dialogues import Dialogue, FollowUp, Registration
+from portal.models.jobs import JobRun
 from portal.models.news import (
     Article,
     ArticleImage,
@@ -40,6 +41,7 @@ __all__ = [
     "Division",
     "DivisionReport",
     "FollowUp",
+    "JobRun",
     "OpenCaseTally",
     "OutboxMessage",
     "ReceptionVisit",

@@ -63,13 +63,14 @@ def health() -> Response:
 @bp.get("/healthz/ready")
 def health_ready() -> Response:
     """Readiness, for monitoring: the database answers, the rate-limit store (Redis) answers,
-    and no e-mail has waited in the outbox too long. 200 "ready", or 503 with one line per
-    check that failed. No login; never cached."""
+    no e-mail has waited in the outbox too long, and every periodic job has run lately. 200
+    "ready", or 503 with one line per check that failed. No login; never cached."""
     g.no_store = True
     problems: list[str] = []
     try:
         health_service.database_answers(db.session)
         age = health_service.oldest_pending_mail_age(db.session, now=now_utc())
+        job_problems = health_service.job_problems(db.session, now=now_utc())
         db.session.rollback()
     except Exception as error:  # whatever the database says, it is not ready
         after_database_error()
@@ -78,6 +79,7 @@ def health_ready() -> Response:
         limit = timedelta(minutes=current_app.config["HEALTH_OUTBOX_MAX_AGE_MINUTES"])
         if age is not None and age > limit:
             problems.append(f"outbox: oldest e-mail waiting {int(age.total_seconds() // 60)} min")
+        problems.extend(job_problems)
     redis = current_app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://"))
     if redis and not limiter.storage.check():
         problems.append("redis: unavailable")

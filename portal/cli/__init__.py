@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     from portal.cli.deadlines import calendar_cli, deadline_cli
     from portal.cli.maintenance import purge_drafts
     from portal.cli.reports import send_report_reminders
+    from portal.cli.storage import storage_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -29,6 +30,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_drafts)
+    app.cli.add_command(storage_cli)
 
 
 @click.command("create-user")

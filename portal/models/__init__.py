@@ -14,6 +14,7 @@ from portal.models.cases import (
     ReceptionVisit,
 )
 from portal.models.dialogues import Dialogue, FollowUp, Registration
+from portal.models.files import StoredFile, StoredFileChunk
 from portal.models.news import (
     Article,
     ArticleImage,
@@ -45,6 +46,8 @@ __all__ = [
     "ReceptionVisit",
     "Registration",
     "ReportingRound",
+    "StoredFile",
+    "StoredFileChunk",
     "User",
     "UserRole",
     "UserSession",

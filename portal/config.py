@@ -107,6 +107,10 @@ class Config:
     # Citizens' submissions (issue 4).
     ACCESS_CODE_PEPPER = os.environ.get("ACCESS_CODE_PEPPER")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "uploads")  # relative to instance/
+    # Where attachments and article images are kept: "folder" (UPLOAD_FOLDER and
+    # instance/news-images on this host) or "database" (in PostgreSQL, with the rows that
+    # refer to them). Unset: "database" in production on PostgreSQL, else "folder".
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "")
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
     UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "5"))
     # Draft files one client address may store (counted under a keyed hash of the address),

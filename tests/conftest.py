@@ -99,6 +99,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "PORTAL_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "INSTANCE_PATH": str(instance),
+            # TEST_FILE_STORAGE=database runs the suite with the files in the database.
+            "FILE_STORAGE": os.environ.get("TEST_FILE_STORAGE", "folder"),
         }
     )
     application.test_client_class = CheckedClient

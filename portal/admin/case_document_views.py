@@ -24,14 +24,11 @@ from portal.web.security import require, today_local
 @require(Permission.VIEW_ATTACHMENTS)
 def attachment(attachment_id: int) -> ResponseReturnValue:
     row = attachment_or_404(attachment_id)
-    try:
-        path = uploads.stored_path(web_uploads.upload_folder(), row.stored_name)
-    except ValueError:
-        abort(404)
-    if not path.exists():
+    opened = web_uploads.open_upload(row.stored_name)
+    if opened is None:
         abort(404)
     return audited_download(
-        path,
+        opened,
         uploads.safe_download_name(row.original_name, row.extension, f"tep-{row.id}"),
         mimetype=row.content_type,
         action="attachment.download",

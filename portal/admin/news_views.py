@@ -30,7 +30,7 @@ from portal.lib.sanitize import sanitize_article
 from portal.models import Article, ArticleImage, Category
 from portal.services import news
 from portal.web.security import VIETNAM, has_permission, now_utc, require
-from portal.web.uploads import image_folder
+from portal.web.uploads import file_store
 
 ACTION_SLUGS = {
     "submit": "gui-duyet",
@@ -44,7 +44,7 @@ def _store(upload: FileStorage) -> ArticleImage:
     return news.store_image(
         db.session,
         upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
-        folder=image_folder(),
+        store=file_store(),
         uploaded_by=current_user.id,
         now=now_utc(),
     )

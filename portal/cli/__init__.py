@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     from portal.cli.jobs import jobs_cli
     from portal.cli.maintenance import purge_drafts
     from portal.cli.reports import send_report_reminders
+    from portal.cli.storage import storage_cli
 
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -38,6 +39,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_drafts)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(storage_cli)
 
 
 @click.command("create-user")

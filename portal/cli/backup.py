@@ -1,4 +1,6 @@
 """`flask backup` and `flask restore`: the database and the file folders in one dated archive.
+With FILE_STORAGE = "database" the files are in the database, so in its dump, and no folder
+is archived; an archive's folders are put back whichever storage the site uses.
 
 SQLite is copied with its online backup API while the site runs. PostgreSQL is dumped with
 `pg_dump` (custom format) and put back with `pg_restore --clean`; both client programs must
@@ -23,11 +25,15 @@ from portal.cli.custodian import KEY_FILE
 from portal.extensions import db
 from portal.lib import backup
 from portal.web.security import now_utc
-from portal.web.uploads import image_folder, upload_folder
+from portal.web.uploads import storage_folders, storage_kind
 
 
 def _folders() -> dict[str, Path]:
-    return {"uploads": upload_folder(), "news-images": image_folder()}
+    """The file folders to archive: none with FILE_STORAGE = "database" (the files are in the
+    database dump, committed with the rows that refer to them)."""
+    if storage_kind() == "database":
+        return {}
+    return storage_folders()
 
 
 def _keys() -> dict[str, Path]:
@@ -122,14 +128,18 @@ def restore_command(archive: Path, yes: bool) -> None:
                 f"--dbname={location}",
                 str(dump),
             )
+        folders = storage_folders()
         counts = {
-            name: backup.restore_folder(Path(work), name, folder)
-            for name, folder in _folders().items()
+            name: backup.restore_folder(Path(work), name, folders[name])
+            for name in manifest.folders
+            if name in folders
         }
         for name, path in _keys().items():
             if backup.restore_key(Path(work), name, path):
                 counts[name] = 1
     click.echo(
-        f"Restored the backup of {manifest.created_at}: the database and "
-        + ", ".join(f"{count} files in {name}" for name, count in counts.items())
+        f"Restored the backup of {manifest.created_at}: the database"
+        + "".join(f", {count} files in {name}" for name, count in counts.items())
     )
+    if counts and storage_kind() == "database":
+        click.echo("The archive's files are in the folders: run `flask storage migrate`.")

@@ -14,6 +14,7 @@ from portal.models.cases import (
     ReceptionVisit,
 )
 from portal.models.dialogues import Dialogue, FollowUp, Registration
+from portal.models.files import StoredFile, StoredFileChunk
 from portal.models.jobs import JobRun
 from portal.models.news import (
     Article,
@@ -47,6 +48,8 @@ __all__ = [
     "ReceptionVisit",
     "Registration",
     "ReportingRound",
+    "StoredFile",
+    "StoredFileChunk",
     "User",
     "UserRole",
     "UserSession",

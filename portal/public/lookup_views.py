@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -22,12 +21,12 @@ from flask_babel import gettext as _
 
 from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
-from portal.lib import uploads
 from portal.models import Attachment
 from portal.public import bp
 from portal.public.submission_forms import LookupForm, RatingForm, ReissueForm
 from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
+from portal.web import downloads
 from portal.web import uploads as web_uploads
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
@@ -201,10 +200,11 @@ def answer_file() -> ResponseReturnValue:
         or not attachment.visible_to_citizen
     ):
         abort(404)
-    path = uploads.stored_path(web_uploads.upload_folder(), attachment.stored_name)
-    return send_file(
-        path,
+    opened = web_uploads.open_upload(attachment.stored_name)
+    if opened is None:
+        abort(404)
+    return downloads.stored_file(
+        opened,
         mimetype=attachment.content_type,
-        as_attachment=True,
         download_name=f"{case.year}-{case.sequence:04d}-{attachment.id}.{attachment.extension}",
     )

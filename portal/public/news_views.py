@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import abort, current_app, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, select
 
@@ -126,11 +126,17 @@ def article(slug: str) -> ResponseReturnValue:
 
 @bp.get("/tin-tuc/anh/<name>")
 def news_image(name: str) -> ResponseReturnValue:
-    from portal.web.uploads import image_folder
+    from portal.web.downloads import stored_file
+    from portal.web.uploads import file_store
 
-    if "/" in name or ".." in name:
+    try:
+        opened = file_store().open("news-images", name)
+    except ValueError:
+        opened = None
+    if opened is None:
         abort(404)
-    return send_from_directory(image_folder(), name, max_age=7 * 24 * 3600)
+    mimetype = "image/png" if name.endswith(".png") else "image/jpeg"
+    return stored_file(opened, mimetype=mimetype, max_age=7 * 24 * 3600)
 
 
 def _feed(title: str, rows: list[Article], self_url: str) -> ResponseReturnValue:

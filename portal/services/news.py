@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.domain.search import fold, terms
 from portal.domain.slugs import slugify, unique_slug
 from portal.lib import images
+from portal.lib.file_storage import FileStore
 from portal.models import Article, ArticleImage, ArticleRevision, Category
 from portal.services import ServiceError
 from portal.services.audit import record
@@ -185,17 +185,17 @@ def search(query: Select[tuple[Article]], text: str) -> Select[tuple[Article]]:
 
 
 def store_image(
-    session: Session, data: bytes, *, folder: Path, uploaded_by: int, now: datetime
+    session: Session, data: bytes, *, store: FileStore, uploaded_by: int, now: datetime
 ) -> ArticleImage:
-    """Keep an uploaded image in a few widths, without its metadata."""
+    """Keep an uploaded image in a few widths, without its metadata, in the file storage
+    (committed with its row when that is the database)."""
     try:
         variants = images.make_variants(data)
     except ValueError as error:
         raise NewsError("bad_image") from error
     token = secrets.token_hex(16)
-    folder.mkdir(parents=True, exist_ok=True)
     for variant in variants:
-        (folder / f"{token}-{variant.width}.{variant.extension}").write_bytes(variant.data)
+        store.put("news-images", f"{token}-{variant.width}.{variant.extension}", variant.data)
     largest = variants[-1]
     image = ArticleImage(
         token=token,

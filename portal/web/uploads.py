@@ -22,7 +22,8 @@ from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db, limiter
 from portal.lib import uploads
-from portal.services import submissions
+from portal.lib.file_storage import FileStore, OpenedFile
+from portal.services import file_storage, submissions
 from portal.web.security import now_utc
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,38 @@ def pepper() -> bytes:
 def upload_folder() -> Path:
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     return folder if folder.is_absolute() else Path(current_app.instance_path) / folder
+
+
+def storage_folders() -> dict[str, Path]:
+    return {"uploads": upload_folder(), "news-images": image_folder()}
+
+
+def storage_kind() -> str:
+    """FILE_STORAGE, or its default: "database" in production on PostgreSQL, else "folder"."""
+    config = current_app.config
+    return config.get("FILE_STORAGE") or file_storage.default_kind(
+        str(config["SQLALCHEMY_DATABASE_URI"]), str(config["PORTAL_ENV"])
+    )
+
+
+def file_store() -> FileStore:
+    """The configured file storage, writing in the request's session (database backend)."""
+    return file_storage.file_store(storage_kind(), db.session, storage_folders())
+
+
+def store_upload(clean: uploads.CleanFile) -> str:
+    """Keep a cleaned file under a new random name and return the name."""
+    name = uploads.new_stored_name(clean)
+    file_store().put("uploads", name, clean.data)
+    return name
+
+
+def open_upload(stored_name: str) -> OpenedFile | None:
+    """A stored attachment, or None when its name is not one we make or it is missing."""
+    try:
+        return file_store().open("uploads", stored_name)
+    except ValueError:
+        return None
 
 
 def limits() -> uploads.UploadLimits:
@@ -93,7 +126,7 @@ def keep_upload(
         clean = uploads.inspect_and_clean(data, limits)
     except uploads.UploadRejected as rejected:
         return upload_message(rejected.code, original)
-    stored_name = uploads.store(clean, upload_folder())
+    stored_name = store_upload(clean)
     submissions.store_draft_attachment(
         db.session,
         stored_name=stored_name,
@@ -128,7 +161,7 @@ def upload_message(code: str, name: str) -> str:
 
 def delete_upload(stored_name: str) -> None:
     try:
-        uploads.stored_path(upload_folder(), stored_name).unlink(missing_ok=True)
+        file_store().delete("uploads", stored_name)
     except ValueError:
         log.warning("refused to delete an upload with an unexpected name")
 
@@ -148,7 +181,7 @@ def attach_to_case(field_name: str, case_id: int, *, confidential: bool) -> list
         except uploads.UploadRejected as rejected:
             errors.append(upload_message(rejected.code, original))
             continue
-        stored_name = uploads.store(clean, upload_folder())
+        stored_name = store_upload(clean)
         db.session.add(
             Attachment(
                 case_id=case_id,

@@ -33,9 +33,10 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Flask]:
-    """An app of its own (instance folder, database) that the test may wipe."""
+@pytest.fixture(params=["folder", "database"])
+def site(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app of its own (instance folder, database) that the test may wipe, keeping its
+    files in folders or in the database (FILE_STORAGE)."""
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -56,6 +57,7 @@ def site(tmp_path: Path) -> Iterator[Flask]:
             "PORTAL_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": str(tmp_path / "instance"),
+            "FILE_STORAGE": request.param,
         }
     )
     app.test_client_class = CheckedClient
@@ -119,7 +121,10 @@ def test_backup_wipe_restore(site: Flask, tmp_path: Path) -> None:
     assert len(archives) == 1
     with tarfile.open(archives[0]) as tar:
         names = tar.getnames()
-    assert "manifest.json" in names and any(n.startswith("files/uploads/") for n in names)
+    assert "manifest.json" in names
+    in_folders = any(n.startswith("files/uploads/") for n in names)
+    # With the database storage the files are in the dump, with the rows.
+    assert in_folders == (site.config["FILE_STORAGE"] == "folder")
 
     _wipe(site)
     keys.unlink()

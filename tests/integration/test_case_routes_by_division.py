@@ -47,10 +47,8 @@ def _methods(rule) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _attached(case: Case) -> Attachment:
     """A real stored file, as an official's upload leaves it."""
-    folder = web_uploads.upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"
-    (folder / name).write_bytes(PDF)
+    web_uploads.file_store().put("uploads", name, PDF)
     row = Attachment(
         case_id=case.id,
         stored_name=name,

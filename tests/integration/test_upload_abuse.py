@@ -30,8 +30,13 @@ def _files(n: int) -> list[tuple[io.BytesIO, str]]:
 
 
 def _stored_files() -> set[str]:
-    folder = web_uploads.upload_folder()
-    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    db.session.rollback()  # see what the requests committed
+    return set(web_uploads.file_store().names("uploads"))
+
+
+def _is_stored(name: str) -> bool:
+    db.session.rollback()
+    return web_uploads.file_store().open("uploads", name) is not None
 
 
 def test_a_bare_post_with_files_stores_nothing(app: Flask, app_ctx: Flask) -> None:
@@ -108,7 +113,7 @@ def test_clerk_register_form_without_csrf_stores_nothing(client, login_as) -> No
 
 def _draft(now: datetime, token: str) -> Attachment:
     clean = uploads.inspect_and_clean(_png())
-    name = uploads.store(clean, web_uploads.upload_folder())
+    name = web_uploads.store_upload(clean)
     return store_draft_attachment(
         db.session,
         stored_name=name,
@@ -133,7 +138,6 @@ def test_purge_deletes_old_drafts_rows_and_files_only(app_ctx: Flask) -> None:
     attached.case_id = make_case().id
     attached.draft_token_hash = None
     db.session.commit()
-    folder = web_uploads.upload_folder()
     old_names = [a.stored_name for a in old]
     kept_names = {recent.stored_name, attached.stored_name}
 
@@ -142,8 +146,8 @@ def test_purge_deletes_old_drafts_rows_and_files_only(app_ctx: Flask) -> None:
     )
 
     assert purged == 3
-    assert not any((folder / name).exists() for name in old_names)
-    assert all((folder / name).exists() for name in kept_names)
+    assert not any(_is_stored(name) for name in old_names)
+    assert all(_is_stored(name) for name in kept_names)
     remaining = {a.stored_name for a in db.session.scalars(select(Attachment))}
     assert remaining == kept_names
 
@@ -156,4 +160,4 @@ def test_purge_drafts_command(app: Flask, app_ctx: Flask) -> None:
     assert "1 draft files purged" in result.output
     db.session.rollback()
     assert db.session.scalars(select(Attachment)).all() == []
-    assert not (web_uploads.upload_folder() / name).exists()
+    assert not _is_stored(name)

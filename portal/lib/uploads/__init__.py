@@ -37,7 +37,12 @@ from portal.lib.uploads.common import (
 from portal.lib.uploads.image import clean_image
 from portal.lib.uploads.office import OLE_SIGNATURE, check_ole, check_ooxml
 from portal.lib.uploads.pdf import clean_pdf
-from portal.lib.uploads.storage import safe_download_name, store, stored_path
+from portal.lib.uploads.storage import (
+    new_stored_name,
+    safe_download_name,
+    store,
+    stored_path,
+)
 
 __all__ = [
     "CONTENT_TYPES",
@@ -49,6 +54,7 @@ __all__ = [
     "UploadRejected",
     "check_count",
     "inspect_and_clean",
+    "new_stored_name",
     "safe_download_name",
     "store",
     "stored_path",

@@ -3,7 +3,6 @@ to offer them for download under."""
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Final
 
 from portal.domain.text import strip_accents
+from portal.lib.file_storage import write_new_file
 from portal.lib.uploads.common import CONTENT_TYPES, CleanFile
 
 _STORED_NAME: Final[re.Pattern[str]] = re.compile(
@@ -22,12 +22,15 @@ def _random_token() -> str:
     return secrets.token_hex(16)
 
 
-def _fsync_directory(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def new_stored_name(clean: CleanFile, rng_token: Callable[[], str] = _random_token) -> str:
+    """A new random name ``<32 hex digits>.<extension>`` for `clean`, never derived from the
+    citizen's file name (any backend of portal/lib/file_storage.py keeps it under that)."""
+    if clean.extension not in CONTENT_TYPES:
+        raise ValueError(f"extension {clean.extension!r} is not allowed")
+    name = f"{rng_token()}.{clean.extension}"
+    if not _STORED_NAME.fullmatch(name):
+        raise ValueError("rng_token must return 32 lowercase hexadecimal digits")
+    return name
 
 
 def store(clean: CleanFile, folder: Path, rng_token: Callable[[], str] = _random_token) -> str:
@@ -40,30 +43,8 @@ def store(clean: CleanFile, folder: Path, rng_token: Callable[[], str] = _random
     database after this returns, so a crash mid-write leaves at most an unreferenced file, not
     a truncated attachment; a rename from a temporary file would buy nothing more here.
     """
-    if clean.extension not in CONTENT_TYPES:
-        raise ValueError(f"extension {clean.extension!r} is not allowed")
-    name = f"{rng_token()}.{clean.extension}"
-    if not _STORED_NAME.fullmatch(name):
-        raise ValueError("rng_token must return 32 lowercase hexadecimal digits")
-    created = not folder.is_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / name
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask
-        view = memoryview(clean.data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        path.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    _fsync_directory(folder)
-    if created:
-        _fsync_directory(folder.parent)
+    name = new_stored_name(clean, rng_token)
+    write_new_file(folder, name, clean.data)
     return name
 
 

@@ -107,4 +107,5 @@ def purge_abandoned_drafts(
     session.commit()
     for stored_name in purged:
         delete_file(stored_name)
+    session.commit()  # the files' own rows, when they are kept in the database
     return len(purged)

@@ -72,10 +72,16 @@ def flask(env: dict[str, str], *command: str) -> None:
 
 
 def start_gunicorn(
-    env: dict[str, str], *, port: int, workers: int, log: IO[bytes] | None = None
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int,
+    log: IO[bytes] | None = None,
+    preload: bool = False,
 ) -> subprocess.Popen[bytes]:
     """Start gunicorn (not waiting for it to answer: see wait_until_up); its own messages go
-    to `log` when given."""
+    to `log` when given; with `preload` the master loads the app and each worker is a fork of
+    it (a worker that dies is replaced at once, without loading the app again)."""
     return subprocess.Popen(
         [
             BIN / "gunicorn",
@@ -85,6 +91,7 @@ def start_gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(["--preload"] if preload else []),
             "wsgi:app",
         ],
         env=env,

@@ -17,7 +17,12 @@ database is read directly: each acknowledged code must open its case (`find_by_c
 submission must be stored once, and each queued receipt must have reached the SMTP server.
 
     .venv/bin/python benchmarks/durability.py [--databases sqlite postgresql]
-        [--submissions 400] [--clients 8] [--workers 3] [--max-seconds 300]
+        [--submissions 400] [--clients 8] [--workers 3] [--max-seconds 300] [--no-preload]
+
+gunicorn runs with --preload by default: a killed worker is replaced by a fork of the master
+at once, so nearly every kill lands on a worker that is serving a request, instead of on one
+still loading the app (on a small machine, without it, the server spends most of a run
+loading the app again; --no-preload serves as docs/deployment.md does).
 
 PostgreSQL: the script creates the database `durability_bench` on 127.0.0.1:5432 (user
 postgres; --postgres-server to change), migrates it, and drops it at the end.
@@ -399,14 +404,22 @@ def free_port() -> int:
 class Chaos:
     """gunicorn and the mail worker, and the kills."""
 
-    def __init__(self, env: dict[str, str], *, port: int, workers: int, log: IO[bytes]) -> None:
+    def __init__(
+        self, env: dict[str, str], *, port: int, workers: int, log: IO[bytes], preload: bool
+    ) -> None:
         self.env, self.port, self.workers, self.log = env, port, workers, log
         self.base = f"http://127.0.0.1:{port}"
-        self.server = start_gunicorn(env, port=port, workers=workers, log=log)
+        self.preload = preload
+        self.server = self._start()
         wait_until_up(self.base, seconds=30)
         self.mailer = start_mail_worker(env, log)
         self.kills: Counter[str] = Counter()
         self.lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return start_gunicorn(
+            self.env, port=self.port, workers=self.workers, log=self.log, preload=self.preload
+        )
 
     def kill_worker(self) -> None:
         with self.lock:
@@ -428,9 +441,7 @@ class Chaos:
                     os.kill(pid, signal.SIGKILL)
             self.kills["master"] += 1
             time.sleep(random.uniform(0.2, 1.0))
-            self.server = start_gunicorn(
-                self.env, port=self.port, workers=self.workers, log=self.log
-            )
+            self.server = self._start()
         wait_until_up(self.base, seconds=30)
 
     def kill_mailer(self) -> None:
@@ -491,7 +502,9 @@ def run_one(database: str, args: argparse.Namespace) -> bool:
             )
             flask(env, "db", "upgrade")
             log = open(Path(tmp) / "servers.log", "wb")  # noqa: SIM115 (closed below)
-            chaos = Chaos(env, port=free_port(), workers=args.workers, log=log)
+            chaos = Chaos(
+                env, port=free_port(), workers=args.workers, log=log, preload=args.preload
+            )
             outcome = Outcome()
             began = time.monotonic()
             try:
@@ -539,7 +552,8 @@ def run_one(database: str, args: argparse.Namespace) -> bool:
         f"({report.stale_claims} left claimed by a killed mail worker); kills: "
         f"{chaos.kills['worker']} workers, {chaos.kills['master']} master, "
         f"{chaos.kills['mail worker']} mail worker; {outcome.retries} retried requests; "
-        f"{elapsed:.0f} s, gunicorn -w {args.workers}, {args.clients} clients",
+        f"{elapsed:.0f} s, gunicorn -w {args.workers}{' --preload' * args.preload}, "
+        f"{args.clients} clients",
         flush=True,
     )
     tracebacks = server_log.split("Traceback")[1:]
@@ -562,6 +576,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument(
+        "--no-preload",
+        dest="preload",
+        action="store_false",
+        help="serve exactly as docs/deployment.md does: each new worker loads the app itself",
+    )
     parser.add_argument("--postgres-server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument(
         "--wait-claims",

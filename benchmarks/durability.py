@@ -194,9 +194,11 @@ class Client:
                     return answer
             except TRANSIENT:
                 pass
-            self.outcome.retries += 1
+            with self.lock:
+                self.outcome.retries += 1
             time.sleep(min(0.1 * 2**attempt, 2.0))
-        self.outcome.gave_up += 1
+        with self.lock:
+            self.outcome.gave_up += 1
         return None
 
     @staticmethod

@@ -1,5 +1,5 @@
-"""Shared by the HTTP benchmarks: a gunicorn server on a fresh SQLite database, a bounded
-load loop from client threads, and the bare route to compare with."""
+"""Shared by the HTTP benchmarks: a gunicorn server on a fresh SQLite database (or a given
+one), a bounded load loop from client threads, and the bare route to compare with."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -49,33 +50,39 @@ def measure(action: Callable[[str, int], None], base: str, seconds: float, clien
     return sum(counts) / seconds
 
 
-@contextmanager
-def gunicorn(
-    tmp: str,
-    *,
-    port: int,
-    workers: int,
-    extra_env: dict[str, str] | None = None,
-    prepare: list[list[str]] = (),
-) -> Iterator[str]:  # type: ignore[assignment]
-    """Serve the app with gunicorn on a fresh SQLite database; yield its base URL."""
-    env = {
+def server_env(
+    tmp: str, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment the app runs with: a fresh SQLite file under `tmp`, or `database_url`
+    (an empty database the caller created), plus `extra_env`."""
+    return {
         **os.environ,
         "PORTAL_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.db",
         "FLASK_APP": "wsgi.py",
         "PORTAL_MAIL_SEND_IMMEDIATELY": "false",
         "PORTAL_UPLOAD_FOLDER": f'"{tmp}/uploads"',
         **(extra_env or {}),
     }
-    subprocess.run(
-        [BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
-    )
-    for command in prepare:
-        subprocess.run(
-            [BIN / "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True
-        )
-    server = subprocess.Popen(
+
+
+def flask(env: dict[str, str], *command: str) -> None:
+    """Run a `flask` command of the app (e.g. "db", "upgrade") and wait for it."""
+    subprocess.run([BIN / "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def start_gunicorn(
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int,
+    log: IO[bytes] | None = None,
+    preload: bool = False,
+) -> subprocess.Popen[bytes]:
+    """Start gunicorn (not waiting for it to answer: see wait_until_up); its own messages go
+    to `log` when given; with `preload` the master loads the app and each worker is a fork of
+    it (a worker that dies is replaced at once, without loading the app again)."""
+    return subprocess.Popen(
         [
             BIN / "gunicorn",
             "-w",
@@ -84,19 +91,45 @@ def gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(["--preload"] if preload else []),
             "wsgi:app",
         ],
         env=env,
         cwd=ROOT,
+        stderr=log,
     )
+
+
+def wait_until_up(base: str, *, seconds: float = 10) -> None:
+    """Return once /healthz answers (or after `seconds`, quietly, as before)."""
+    for _ in range(int(seconds * 10)):
+        try:
+            bare_once(base, 0)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+@contextmanager
+def gunicorn(
+    tmp: str,
+    *,
+    port: int,
+    workers: int,
+    extra_env: dict[str, str] | None = None,
+    prepare: list[list[str]] = (),
+    database_url: str | None = None,
+) -> Iterator[str]:  # type: ignore[assignment]
+    """Serve the app with gunicorn on a fresh SQLite database (or on `database_url`, an empty
+    database the caller created); yield its base URL."""
+    env = server_env(tmp, database_url=database_url, extra_env=extra_env)
+    flask(env, "db", "upgrade")
+    for command in prepare:
+        flask(env, *command)
+    server = start_gunicorn(env, port=port, workers=workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                bare_once(base, 0)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         measure(bare_once, base, 2, 2)  # warm up
         yield base
     finally:

@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     from portal.cli.backup import backup_command, restore_command
     from portal.cli.custodian import custodian_cli
     from portal.cli.deadlines import calendar_cli, deadline_cli
+    from portal.cli.digests import send_digests
     from portal.cli.maintenance import purge_drafts
     from portal.cli.reports import send_report_reminders
 
@@ -29,6 +30,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_drafts)
+    app.cli.add_command(send_digests)
 
 
 @click.command("create-user")

@@ -377,7 +377,7 @@ WAITING: Final[tuple[WaitingState, ...]] = (
     ),
     WaitingState(
         "assign",
-        ("leader",),
+        ("leader", "clerk"),
         ("assign",),
         ACTIONS["assign"].from_statuses,
         assigned=False,

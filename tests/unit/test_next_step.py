@@ -65,6 +65,7 @@ def test_each_state_s_own_action_is_open_to_its_first_role() -> None:
             ("accept", "refuse", "guide", "forward", "file"),
         ),
         (_facts(status="accepted"), "assign", "leader", ("leader",), ("assign",)),
+        (_facts(status="accepted"), "assign", "leader", ("clerk",), ("assign",)),
         (
             _facts(status="in_progress", assigned=True),
             "draft",

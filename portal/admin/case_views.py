@@ -12,7 +12,7 @@ from wtforms.fields import SelectChoice
 
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, RevealIdentityForm
-from portal.domain import workflow
+from portal.domain import next_step, workflow
 from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
 from portal.domain.permissions import Permission, permissions_for
@@ -94,9 +94,9 @@ def _render_case(
     for action in actions:
         if action.name not in forms:
             forms[action.name] = _action_form(action, case)
-    step = workflow.next_step(facts)
+    step = next_step.next_step(facts)
     mine = step.actions_for(current_user.roles)
-    chain_ok = workflow.chain_allowed("accept", "assign", facts, current_user.roles)
+    chain_ok = next_step.chain_allowed("accept", "assign", facts, current_user.roles)
     if chain_ok:
         forms.setdefault(CHAIN, _action_form(workflow.ACTIONS["assign"], case, prefix=CHAIN))
     return render_template(
@@ -225,7 +225,7 @@ for _action in workflow.ACTIONS.values():
     _make_action_view(_action)
 
 
-# Accepting and assigning in a row, as the leader may (workflow.CHAINS): the two actions go
+# Accepting and assigning in a row, as the leader may (next_step.CHAINS): the two actions go
 # through `perform` one after the other, each with its event and audit entry.
 CHAIN = "accept_assign"
 
@@ -242,7 +242,7 @@ def case_accept_assign(case_id: int) -> ResponseReturnValue:
     if not valid:
         return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
     facts = workflow_service.facts(case)
-    if not workflow.chain_allowed("accept", "assign", facts, current_user.roles):
+    if not next_step.chain_allowed("accept", "assign", facts, current_user.roles):
         form.note.errors = [refusal_message("wrong_status", {})]
         return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
     data = _input(form)

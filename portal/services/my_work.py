@@ -1,6 +1,6 @@
 """ "My work": the cases waiting for an official, and a daily e-mail digest of them.
 
-Which cases wait for whom is the domain's table (`portal.domain.workflow.WAITING`): each of
+Which cases wait for whom is the domain's table (`portal.domain.next_step.WAITING`): each of
 its states becomes one SQL condition here, with no second copy of the rules. A state waits
 for its roles; a personal one (the draft answer) only for the case's assignee. The viewer's
 scope (`services/case_access.py`) is added to every list, as the queue does.
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
-from portal.domain import workflow
+from portal.domain import next_step
 from portal.domain.permissions import CaseScope, case_scope
 from portal.models import Case, User
 from portal.services.case_access import visible_cases
@@ -35,7 +35,7 @@ ITEM_COLUMNS = load_only(
 )
 
 
-def _state_condition(state: workflow.WaitingState, user_id: int) -> ColumnElement[bool]:
+def _state_condition(state: next_step.WaitingState, user_id: int) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
         Case.status.in_(sorted(state.statuses)),
         Case.kind.in_(sorted(state.kinds)),
@@ -54,10 +54,10 @@ def _state_condition(state: workflow.WaitingState, user_id: int) -> ColumnElemen
     return and_(*conditions)
 
 
-def waiting_states(roles: Iterable[str]) -> list[workflow.WaitingState]:
+def waiting_states(roles: Iterable[str]) -> list[next_step.WaitingState]:
     """The states of the domain's table that wait for someone with these roles."""
     held = set(roles)
-    return [state for state in workflow.WAITING if held & set(state.roles)]
+    return [state for state in next_step.WAITING if held & set(state.roles)]
 
 
 def waiting_condition(user_id: int, roles: Iterable[str]) -> ColumnElement[bool]:
@@ -76,7 +76,7 @@ def _key_expression(user_id: int, roles: Iterable[str]) -> ColumnElement[str]:
 @dataclass(frozen=True)
 class Item:
     case: Case
-    key: str  # the step it waits for (workflow.WaitingState.key)
+    key: str  # the step it waits for (next_step.WaitingState.key)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ import itertools
 
 import pytest
 
+from portal.domain import next_step as steps
 from portal.domain import workflow
-from portal.domain.workflow import CaseFacts, chain_allowed, next_step
+from portal.domain.next_step import chain_allowed, next_step
+from portal.domain.workflow import CaseFacts
 
 
 def _facts(**values: object) -> CaseFacts:
@@ -27,7 +29,7 @@ def every_facts() -> list[CaseFacts]:
 
 def test_the_waiting_states_are_disjoint_and_cover_every_open_status() -> None:
     for facts in every_facts():
-        matching = [state for state in workflow.WAITING if state.matches(facts)]
+        matching = [state for state in steps.WAITING if state.matches(facts)]
         assert len(matching) <= 1, facts
         if facts.status in workflow.OPEN_STATUSES:
             assert matching, facts
@@ -38,7 +40,7 @@ def test_each_state_s_own_action_is_open_to_its_first_role() -> None:
         step = next_step(facts)
         if step.key == "none":
             continue
-        state = workflow.waiting_state(facts)
+        state = steps.waiting_state(facts)
         assert state is not None
         if facts.status == "received" or step.key in ("resume", "close", "approve", "assign"):
             assert state.actions[0] in step.actions[step.roles[0]], facts

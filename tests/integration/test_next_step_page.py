@@ -71,7 +71,9 @@ def test_the_leader_accepts_and_assigns_in_one_form_each_step_audited(client) ->
     events = db.session.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case_id))
     assert [e for e in events if e in ("accept", "assign")] == ["accept", "assign"]
     audited = db.session.scalars(
-        select(AuditLog.action).where(AuditLog.target_type == "case", AuditLog.target_id == case_id)
+        select(AuditLog.action).where(
+            AuditLog.target_type == "case", AuditLog.target_id == str(case_id)
+        )
     ).all()
     assert "case.accept" in audited and "case.assign" in audited
 

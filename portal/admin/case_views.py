@@ -96,7 +96,10 @@ def _render_case(
             forms[action.name] = _action_form(action, case)
     step = next_step.next_step(facts)
     mine = step.actions_for(current_user.roles)
-    chain_ok = next_step.chain_allowed("accept", "assign", facts, current_user.roles)
+    # offered where accepting is the case's next step and this official's to take
+    chain_ok = "accept" in mine and next_step.chain_allowed(
+        "accept", "assign", facts, current_user.roles
+    )
     if chain_ok:
         forms.setdefault(CHAIN, _action_form(workflow.ACTIONS["assign"], case, prefix=CHAIN))
     return render_template(

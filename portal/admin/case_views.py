@@ -12,7 +12,7 @@ from wtforms.fields import SelectChoice
 
 from portal.admin import bp
 from portal.admin.case_forms import CaseActionForm, RevealIdentityForm
-from portal.domain import workflow
+from portal.domain import next_step, workflow
 from portal.domain.deadlines import deadline_state
 from portal.domain.explain import describe_steps
 from portal.domain.permissions import Permission, permissions_for
@@ -88,18 +88,30 @@ def _render_case(
         )
         for row in case.deadlines
     ]
-    actions = workflow.allowed_actions(workflow_service.facts(case), current_user.roles)
+    facts = workflow_service.facts(case)
+    actions = workflow.allowed_actions(facts, current_user.roles)
     forms = action_forms or {}
     for action in actions:
         if action.name not in forms:
             forms[action.name] = _action_form(action, case)
+    step = next_step.next_step(facts)
+    mine = step.actions_for(current_user.roles)
+    # offered where accepting is the case's next step and this official's to take
+    chain_ok = "accept" in mine and next_step.chain_allowed(
+        "accept", "assign", facts, current_user.roles
+    )
+    if chain_ok:
+        forms.setdefault(CHAIN, _action_form(workflow.ACTIONS["assign"], case, prefix=CHAIN))
     return render_template(
         "admin/case.html",
         case=case,
         form=form,
         identity=identity,
         deadlines=deadlines,
-        actions=actions,
+        actions=[a for a in actions if a.name not in mine],
+        step=step,
+        step_actions=[a for a in actions if a.name in mine],
+        chain=CHAIN if chain_ok else None,
         action_forms=forms,
         notice_kinds=notices.available(case),
         similar=queue_service.similar_cases(db.session, case, scope=current_scope()),
@@ -119,8 +131,8 @@ def _render_case(
     )
 
 
-def _action_form(action: workflow.Action, case: Case) -> CaseActionForm:
-    form = CaseActionForm(prefix=action.name)
+def _action_form(action: workflow.Action, case: Case, prefix: str = "") -> CaseActionForm:
+    form = CaseActionForm(prefix=prefix or action.name)
     if "ground" in action.needs:
         grounds = (
             workflow.FILING_GROUNDS
@@ -166,18 +178,7 @@ def _make_action_view(action: workflow.Action) -> None:
                 db.session.rollback()
                 form.answer_files.errors = file_errors
                 return _render_case(case, RevealIdentityForm(), None, {action.name: form})
-        data = workflow_service.ActionInput(
-            note=form.note.data or None,
-            ground=form.ground.data or None,
-            body=form.body.data or None,
-            day=form.day.day,
-            answer=form.answer.data or None,
-            assignee_id=int(form.assignee.data) if form.assignee.data else None,
-            division_id=int(form.division.data) if form.division.data else None,
-            complexity=form.complexity.data or None,
-            remote_area=form.remote_area.data,
-            earlier=form.earlier.data or None,
-        )
+        data = _input(form)
         try:
             workflow_service.perform(
                 db.session,
@@ -208,5 +209,64 @@ def _make_action_view(action: workflow.Action) -> None:
     )
 
 
+def _input(form: CaseActionForm) -> workflow_service.ActionInput:
+    return workflow_service.ActionInput(
+        note=form.note.data or None,
+        ground=form.ground.data or None,
+        body=form.body.data or None,
+        day=form.day.day,
+        answer=form.answer.data or None,
+        assignee_id=int(form.assignee.data) if form.assignee.data else None,
+        division_id=int(form.division.data) if form.division.data else None,
+        complexity=form.complexity.data or None,
+        remote_area=form.remote_area.data,
+        earlier=form.earlier.data or None,
+    )
+
+
 for _action in workflow.ACTIONS.values():
     _make_action_view(_action)
+
+
+# Accepting and assigning in a row, as the leader may (next_step.CHAINS): the two actions go
+# through `perform` one after the other, each with its event and audit entry.
+CHAIN = "accept_assign"
+
+
+@bp.post("/don/<int:case_id>/thao-tac/thu-ly-va-giao")
+@require(workflow.ACTIONS["accept"].permission)
+def case_accept_assign(case_id: int) -> ResponseReturnValue:
+    case = case_or_404(case_id)
+    form = _action_form(workflow.ACTIONS["assign"], case, prefix=CHAIN)
+    valid = form.validate_on_submit()
+    if valid and not form.assignee.data:
+        form.assignee.errors = [_("Choose the official who handles the case.")]
+        valid = False
+    if not valid:
+        return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
+    facts = workflow_service.facts(case)
+    if not next_step.chain_allowed("accept", "assign", facts, current_user.roles):
+        form.note.errors = [refusal_message("wrong_status", {})]
+        return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
+    data = _input(form)
+    accept_data = workflow_service.ActionInput(note=data.note)
+    for name, step_data in (("accept", accept_data), ("assign", data)):
+        try:
+            workflow_service.perform(
+                db.session,
+                case=case,
+                action_name=name,
+                actor=current_user._get_current_object(),
+                data=step_data,
+                today=today_local(),
+                now=now_utc(),
+                rules=current_rules(),
+                calendar=deadline_service.load_calendar(db.session),
+            )
+        except workflow_service.WorkflowError as error:
+            db.session.rollback()
+            case = case_or_404(case_id)
+            form.note.errors = [*form.note.errors, refusal_message(error.code, error.params)]
+            return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
+    flash(_("Done: %(action)s.", action=_("Accept and assign")), "success")
+    return redirect(url_for("admin.case_detail", case_id=case.id), 303)

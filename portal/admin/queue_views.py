@@ -12,6 +12,7 @@ from wtforms.fields import SelectChoice
 from portal.admin import bp
 from portal.admin.case_forms import QueueForm
 from portal.admin.statistics_forms import CaseListFilters
+from portal.domain.due_badge import due_badge
 from portal.domain.permissions import Permission
 from portal.extensions import db
 from portal.models import Division
@@ -30,13 +31,15 @@ PAGE_SIZE = 50
 def cases() -> ResponseReturnValue:
     form, extra, filters = _queue_filters()
     after = request.args.get("sau") or None
+    today, soon = today_local(), current_app.config["DUE_SOON_WORKING_DAYS"]
+    calendar = deadline_service.load_calendar(db.session)
     result = queue_service.search(
         db.session,
         filters,
         scope=current_scope(),
-        today=today_local(),
-        calendar=deadline_service.load_calendar(db.session),
-        soon_working_days=current_app.config["DUE_SOON_WORKING_DAYS"],
+        today=today,
+        calendar=calendar,
+        soon_working_days=soon,
         after=after,
         per_page=PAGE_SIZE,
     )
@@ -44,6 +47,10 @@ def cases() -> ResponseReturnValue:
         "admin/cases.html",
         form=form,
         result=result,
+        badges={
+            row.case.id: due_badge(row.next_due, today, calendar, soon_working_days=soon)
+            for row in result.rows
+        },
         count_cap=queue_service.COUNT_CAP,
         after=after,
         narrowed=filters.narrowed or bool(filters.division_id),

@@ -20,10 +20,11 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.admin import bp
 from portal.admin.forms import ChangePasswordForm, LoginForm, LogoutForm, TwoStepForm
+from portal.domain.due_badge import due_badge
 from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
-from portal.services import accounts, dialogues, notifications
+from portal.services import accounts, dialogues, my_work, notifications
 from portal.web.case_access import current_scope
 from portal.web.navigation import safe_next
 from portal.web.security import (
@@ -182,10 +183,14 @@ def home() -> ResponseReturnValue:
     from portal.services import deadlines as deadline_service
 
     board = None
+    work = None
     today = today_local()
     soon = current_app.config["DUE_SOON_WORKING_DAYS"]
     calendar = deadline_service.load_calendar(db.session)
     if has_permission(Permission.VIEW_CASES):
+        work = my_work.my_work(
+            db.session, user_id=current_user.id, roles=current_user.roles, scope=current_scope()
+        )
         from datetime import timedelta
 
         from portal.services import queue
@@ -220,6 +225,11 @@ def home() -> ResponseReturnValue:
     return render_template(
         "admin/home.html",
         board=board,
+        work=work,
+        badges={
+            item.case.id: due_badge(item.case.next_due_on, today, calendar, soon_working_days=soon)
+            for item in (work.items if work else [])
+        },
         follow_ups=follow_ups,
         missing_months=missing_months,
         mail_failures=mail_failures,

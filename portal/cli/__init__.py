@@ -21,6 +21,7 @@ def register_cli(app: Flask) -> None:
     from portal.cli.backup import backup_command, restore_command
     from portal.cli.custodian import custodian_cli
     from portal.cli.deadlines import calendar_cli, deadline_cli
+    from portal.cli.digests import send_digests
     from portal.cli.jobs import jobs_cli
     from portal.cli.maintenance import purge_drafts
     from portal.cli.reports import send_report_reminders
@@ -40,6 +41,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(purge_drafts)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(send_digests)
 
 
 @click.command("create-user")

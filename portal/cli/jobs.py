@@ -46,6 +46,7 @@ def _purge_drafts() -> int:
 def _runners() -> dict[str, Callable[[], int]]:
     """What each job with a period does; each returns how many things it did."""
     from portal.cli import citizen_reminders, deadline_reminders, follow_up_reminders
+    from portal.cli.digests import queue_digests
     from portal.cli.reports import report_reminders
 
     return {
@@ -53,6 +54,7 @@ def _runners() -> dict[str, Callable[[], int]]:
         "follow-up-reminders": follow_up_reminders,
         "citizen-reminders": citizen_reminders,
         "report-reminders": report_reminders,
+        "my-work-digests": queue_digests,
         "purge-drafts": _purge_drafts,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,6 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.domain import limits
 from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.accounts import User
 
 
 class Case(Model):
@@ -134,6 +138,8 @@ class Case(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+    # Who handles it (the queue shows the name); changed through assignee_id only.
+    assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id], viewonly=True)
 
     def refresh_next_due(self) -> None:
         open_dates = [d.due_on for d in self.deadlines if d.met_on is None]

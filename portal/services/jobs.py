@@ -78,6 +78,12 @@ JOBS: tuple[Job, ...] = (
         timedelta(hours=26),
         "remind divisions that have not submitted the yearly report",
     ),
+    Job(
+        "my-work-digests",
+        "daily",
+        timedelta(hours=26),
+        "e-mail each official the cases waiting for them (one digest a day at most)",
+    ),
     Job("purge-drafts", "hourly", timedelta(hours=3), "delete files of forms never sent"),
 )
 

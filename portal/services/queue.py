@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import CaseScope
 from portal.domain.search import fold, terms
-from portal.models import Case, OpenCaseTally
+from portal.models import Case, OpenCaseTally, User
 from portal.models.search_index import Match, matches
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
@@ -83,8 +83,11 @@ LIST_COLUMNS = load_only(
     Case.status,
     Case.next_due_on,
     Case.received_on,
+    Case.assignee_id,
     raiseload=True,
 )
+# ... and the assignee's name, nothing else of the official.
+ASSIGNEE_NAME = selectinload(Case.assignee).load_only(User.name, raiseload=True)
 
 # What a row of the .xlsx export of a list holds (admin/case_views.py cases_xlsx).
 EXPORT_COLUMNS = load_only(
@@ -311,7 +314,7 @@ def search(
                     and_(Case.received_on == cursor[0], Case.id < cursor[1]),
                 )
             )
-    rows = session.scalars(ordered.options(LIST_COLUMNS).limit(per_page + 1)).all()
+    rows = session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_after = None

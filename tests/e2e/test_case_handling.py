@@ -35,7 +35,8 @@ def _sign_out(page: Page, follow) -> None:  # type: ignore[no-untyped-def]
 
 def _do(page: Page, follow, action: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
     details = page.locator("details.action", has=page.locator(f'[name^="{action}-"]'))
-    details.locator("summary").click()
+    if details.get_attribute("open") is None:  # the next step's form is open already
+        details.locator("summary").click()
     for name, value in fields.items():
         control = details.locator(f'[name="{action}-{name}"]')
         if control.evaluate("e => e.tagName") == "SELECT":

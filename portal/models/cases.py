@@ -13,12 +13,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain import limits
 from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
+
+_OPEN_WITHOUT_CLOCK = (
+    "next_due_on IS NULL AND status IN ('received', 'accepted', 'in_progress', 'suspended')"
+)
 
 
 class Case(Model):
@@ -54,6 +59,13 @@ class Case(Model):
             "division_id",
         ),
         Index("ix_cases_answered", "answered_on", "received_on", "division_id", "status"),
+        # The open cases without a running clock, listed after the others (migration 0018).
+        Index(
+            "ix_cases_open_without_clock",
+            "id",
+            postgresql_where=text(_OPEN_WITHOUT_CLOCK),
+            sqlite_where=text(_OPEN_WITHOUT_CLOCK),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,8 @@
 """The table of the law: each statutory time limit with its length, unit and legal basis.
 
-One :class:`Rule` per (kind, step), keyed by a stable id in :data:`RULES`. The table is data
-and is kept whole in this module (about 400 lines of rules) so that it reads as one table
-next to docs/legal-basis.md; a deployment can restate any field with a rules file
+One :class:`Rule` per (kind, step), keyed by a stable id in :data:`RULES`. The table is data:
+this module is longer than 400 lines because the table is kept whole, so that it reads as one
+table next to docs/legal-basis.md; a deployment can restate any field with a rules file
 (:mod:`.rules_file`). Where the law sets no limit, a rule the department set for itself is
 marked with confidence "D" (``petition.answer``).
 """

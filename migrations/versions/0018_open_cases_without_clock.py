@@ -6,8 +6,8 @@
 - Petitions and reflections accepted before the department's rule `petition.answer` existed
   had no clock at all and vanished from the queue: each gets that clock now, started on the
   day it was accepted, with the length of PETITION_ANSWER_WORKING_DAYS (15 by default) and
-  the stored working-day calendar. `flask recompute-deadlines` restates them if a rules file
-  changes the rule.
+  the stored working-day calendar. `flask deadline recompute` restates them if a rules file
+  or the setting changes the rule.
 
 Plain CREATE INDEX, INSERT and UPDATE: no batch rebuild of `cases` (see 0016).
 

@@ -1,8 +1,9 @@
 """open cases without a running clock, and the answer clock of accepted petitions
 
-- ix_cases_open_without_clock: a partial index of the open cases that have no running clock.
+- ix_cases_open_without_clock(_status): partial indexes of the open cases that have no
+  running clock.
   The working queue lists them after the cases with one (a NULL next_due_on sorts last),
-  walking this small index in id order instead of every case.
+  reading this small index instead of every case without a clock (closed ones included).
 - Petitions and reflections accepted before the department's rule `petition.answer` existed
   had no clock at all and vanished from the queue: each gets that clock now, started on the
   day it was accepted, with the length of PETITION_ANSWER_WORKING_DAYS (15 by default) and
@@ -34,7 +35,14 @@ WHERE = f"next_due_on IS NULL AND {OPEN}"
 
 
 def upgrade():
+    # Both hold only the few open cases without a clock. PostgreSQL walks the first in id
+    # order (the queue's); SQLite, whose planner prefers ix_cases_next_due for "next_due_on IS
+    # NULL" (every closed case) over an index on id alone, takes the second by its equality
+    # on status and sorts the few rows it finds.
     op.execute(f"CREATE INDEX ix_cases_open_without_clock ON cases (id) WHERE {WHERE}")
+    op.execute(
+        f"CREATE INDEX ix_cases_open_without_clock_status ON cases (status, id) WHERE {WHERE}"
+    )
     _start_petition_clocks(op.get_bind())
 
 
@@ -90,4 +98,5 @@ def _start_petition_clocks(bind):
 
 
 def downgrade():
+    op.execute("DROP INDEX IF EXISTS ix_cases_open_without_clock_status")
     op.execute("DROP INDEX IF EXISTS ix_cases_open_without_clock")

@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session, load_only
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import CaseScope
 from portal.domain.search import fold, terms
 from portal.domain.tracking import CaseReference, parse_case_reference
-from portal.domain.workflow import OPEN_STATUSES
 from portal.models import Case, OpenCaseTally
+from portal.models.cases import OPEN_WITHOUT_CLOCK
 from portal.models.search_index import Match, matches
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
@@ -113,7 +113,9 @@ def _filtered(
     elif filters.due == "due_soon":
         query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
     elif unclocked:
-        query = query.where(Case.next_due_on.is_(None), Case.status.in_(sorted(OPEN_STATUSES)))
+        # The very text of the partial indexes' condition (migration 0018), so both
+        # databases can take them.
+        query = query.where(text(OPEN_WITHOUT_CLOCK))
         return query, matches(session, terms(filters.text))
     elif _open_only(filters):
         # The working queue: cases with a running clock, nearest deadline first.

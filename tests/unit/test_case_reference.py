@@ -38,3 +38,11 @@ def test_words_are_not_case_numbers(text: str) -> None:
 @pytest.mark.parametrize("text", ["2026-0016", "2026 0016", "2026—16"])
 def test_a_full_number_with_a_dash_or_a_space_is_a_case_number(text: str) -> None:
     assert parse_case_number(text) == (2026, 16)
+
+
+def test_the_partial_index_of_open_cases_without_a_clock_names_every_open_status() -> None:
+    from portal.domain.workflow import OPEN_STATUSES
+    from portal.models.cases import OPEN_WITHOUT_CLOCK
+
+    listed = OPEN_WITHOUT_CLOCK.partition("IN (")[2].rstrip(")").replace("'", "").split(", ")
+    assert set(listed) == OPEN_STATUSES

@@ -103,6 +103,9 @@ class Config:
     DEADLINE_RULES_FILE = os.environ.get("DEADLINE_RULES_FILE", "deadline_rules.toml")
     RECEIPT_DATE_CONVENTION = os.environ.get("RECEIPT_DATE_CONVENTION", "submission_date")
     DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
+    # The department's own time to answer an accepted petition or reflection (rule
+    # petition.answer): the law sets none (docs/legal-notes.md asks the department to confirm).
+    PETITION_ANSWER_WORKING_DAYS = int(os.environ.get("PETITION_ANSWER_WORKING_DAYS", "15"))
 
     # Citizens' submissions (issue 4).
     ACCESS_CODE_PEPPER = os.environ.get("ACCESS_CODE_PEPPER")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,6 +30,10 @@ PAGE_SIZE = 50
 @require(Permission.VIEW_CASES)
 def cases() -> ResponseReturnValue:
     form, extra, filters = _queue_filters()
+    found = queue_service.matching_ids(db.session, filters, scope=current_scope())
+    if found is not None and len(found) == 1:
+        # A case number that only one case the official may see has: straight to it.
+        return redirect(url_for("admin.case_detail", case_id=found[0]), 303)
     after = request.args.get("sau") or None
     today, soon = today_local(), current_app.config["DUE_SOON_WORKING_DAYS"]
     calendar = deadline_service.load_calendar(db.session)

@@ -66,7 +66,10 @@ _MODULUS: Final[int] = len(ALPHABET)
 _VALUE: Final[dict[str, int]] = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _MAX_INPUT_LENGTH: Final[int] = 64
 _MAX_CANDIDATES: Final[int] = 512
-_CASE_NUMBER_RE: Final[re.Pattern[str]] = re.compile(r"([0-9]{4})\s*/\s*([0-9]{1,9})")
+_CASE_NUMBER_RE: Final[re.Pattern[str]] = re.compile(
+    r"([0-9]{4})\s*[/\-\s]\s*([0-9]{1,9})", re.ASCII
+)
+_SEQUENCE_RE: Final[re.Pattern[str]] = re.compile(r"#?\s*([0-9]{1,9})", re.ASCII)
 
 _CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
 _TONES: Final[tuple[str, ...]] = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
@@ -168,15 +171,43 @@ def format_case_number(year: int, sequence: int) -> str:
     return f"{year}/{sequence:04d}"
 
 
+def _number_text(text: str) -> str:
+    """NFKC (full-width digits), every kind of dash as "-", outer spaces gone."""
+    normal = unicodedata.normalize("NFKC", text[:_MAX_INPUT_LENGTH]).strip()
+    return "".join("-" if unicodedata.category(char) == "Pd" else char for char in normal)
+
+
 def parse_case_number(text: str) -> tuple[int, int] | None:
-    """``(year, sequence)`` from "2026/0123" (spaces and missing zero padding allowed)."""
-    match = _CASE_NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    """``(year, sequence)`` from "2026/0123", "2026-0123" or "2026 0123" (spaces around the
+    separator, any dash and missing zero padding allowed)."""
+    match = _CASE_NUMBER_RE.fullmatch(_number_text(text))
     if match is None:
         return None
     year, sequence = int(match[1]), int(match[2])
     if not CASE_YEAR_MIN <= year <= CASE_YEAR_MAX or sequence < 1:
         return None
     return year, sequence
+
+
+@dataclass(frozen=True)
+class CaseReference:
+    """A case number as typed in a search box: the year when given, and the sequence."""
+
+    year: int | None
+    sequence: int
+
+
+def parse_case_reference(text: str) -> CaseReference | None:
+    """A case number in any form officials and citizens type: a full number
+    (:func:`parse_case_number`), or the sequence alone ("0016", "16", "#16"), which may match
+    a case of any year. None when the text is not a case number (a search for words)."""
+    full = parse_case_number(text)
+    if full is not None:
+        return CaseReference(*full)
+    match = _SEQUENCE_RE.fullmatch(_number_text(text))
+    if match is None or int(match[1]) < 1:
+        return None
+    return CaseReference(None, int(match[1]))
 
 
 def make_pseudonym(rng: random.Random) -> str:

@@ -18,6 +18,14 @@ FINAL_STATUSES: Final = frozenset(
 )
 STATUSES: Final = OPEN_STATUSES | FINAL_STATUSES
 
+# Duties that go on after the case reaches a final status: only their own event meets them
+# (record_publication), or an official stops them with a typed reason (stop_duty).
+DUTIES_AFTER_DECISION: Final = frozenset({"complaint.publish_decision"})
+
+# Kinds whose legal clocks start only with the signed letter or the recorded visit (Law on
+# Complaints Art. 8, Law on Denunciations Art. 22: the forms): before it, no acceptance.
+SIGNED_LETTER_KINDS: Final = frozenset({"complaint", "denunciation"})
+
 # Grounds to refuse a complaint (Law on Complaints 02/2011/QH13, Art. 11) and to refuse or file
 # a denunciation (Law on Denunciations Art. 27; Circular 05/2021). Codes are stored; the app
 # shows their labels.
@@ -214,6 +222,15 @@ ACTIONS: Final[dict[str, Action]] = {
             kinds=("complaint",),
             needs=("note",),
         ),
+        _a(
+            "stop_duty",
+            "dung-nghia-vu",
+            Permission.DECIDE_CASES,
+            ("resolved", "closed"),
+            None,
+            kinds=("complaint",),
+            needs=("note",),
+        ),
         _a("close", "ket-thuc", Permission.CLASSIFY_CASES, ("resolved",), "closed", visible=True),
         _a(
             "withdraw_partly",
@@ -266,6 +283,8 @@ def refusal(action: Action, facts: CaseFacts) -> str | None:
         return "wrong_status"
     if action.name == "record_signed_letter" and facts.signed_letter:
         return "already_signed"
+    if action.name == "accept" and facts.kind in SIGNED_LETTER_KINDS and not facts.signed_letter:
+        return "no_signed_letter"
     if action.name == "approve_answer" and not facts.has_draft_answer:
         return "no_draft_answer"
     if action.name == "draft_answer" and not facts.assigned:
@@ -302,6 +321,14 @@ def resolve_rule(kind: str, complaint_round: int) -> str | None:
     if kind == "denunciation":
         return "denunciation.resolve"
     return None
+
+
+def answer_rule(kind: str, complaint_round: int) -> str | None:
+    """The clock for the answer once accepted: the statutory one for complaints and
+    denunciations, the department's own rule for petitions and reflections."""
+    if kind in ("petition", "reflection"):
+        return "petition.answer"
+    return resolve_rule(kind, complaint_round)
 
 
 def acceptance_rule(kind: str, complaint_round: int) -> str | None:

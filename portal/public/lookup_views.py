@@ -90,9 +90,22 @@ def _render_status(case: Any, code: str) -> ResponseReturnValue:
         rating_form=rating_form,
         code=code,
         second_window=second_window,
+        answer_due=_answer_due(case),
         today=now_utc().date(),
         receipt_mail=notifications.receipt_status(db.session, case.id),
     )
+
+
+def _answer_due(case: Any) -> Any:
+    """The date by which the department owes an answer, for an open case with a running clock:
+    its answer clock if one runs, else its nearest deadline (the next step is due then)."""
+    from portal.domain.workflow import OPEN_STATUSES, answer_rule
+
+    if case.status not in OPEN_STATUSES or case.next_due_on is None:
+        return None
+    rule_id = answer_rule(case.kind, case.round)
+    running = [d.due_on for d in case.deadlines if d.met_on is None and d.rule_id == rule_id]
+    return min(running) if running else case.next_due_on
 
 
 @bp.post("/tra-cuu/danh-gia")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -12,7 +12,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar, override_kind
-from portal.domain.deadlines import RULES, Computation, Rule, due_date, load_rules
+from portal.domain.deadlines import (
+    RULES,
+    Computation,
+    Rule,
+    RulesFileError,
+    due_date,
+    load_rules,
+)
+from portal.domain.deadlines.table import PETITION_ANSWER
 from portal.models import AuditLog, CalendarOverride, Deadline
 from portal.services import ServiceError
 from portal.services.audit import record
@@ -39,14 +47,21 @@ class RecomputeReport:
     moves: list[Move] = field(default_factory=list)
 
 
-def rules_from_file(path: Path) -> dict[str, Rule]:
+def rules_from_file(path: Path, *, petition_answer_days: int | None = None) -> dict[str, Rule]:
     """The built-in rules as restated by the deployment's TOML file, if there is one.
 
+    `petition_answer_days` (the PETITION_ANSWER_WORKING_DAYS setting) is the length of the
+    department's own rule `petition.answer`; the rules file may still restate it.
     Raises RulesFileError naming the file and the key when the file does not validate.
     """
+    base = dict(RULES)
+    if petition_answer_days is not None:
+        if petition_answer_days < 1:
+            raise RulesFileError("PETITION_ANSWER_WORKING_DAYS: must be at least 1")
+        base[PETITION_ANSWER] = replace(base[PETITION_ANSWER], length=petition_answer_days)
     if not path.exists():
-        return load_rules(None)
-    return load_rules(path.read_text(encoding="utf-8"), RULES, source=str(path))
+        return load_rules(None, base)
+    return load_rules(path.read_text(encoding="utf-8"), base, source=str(path))
 
 
 _calendar_cache: dict[str, tuple[tuple[object, ...], WorkingCalendar]] = {}

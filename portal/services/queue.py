@@ -1,4 +1,5 @@
-"""The officials' queue: filters, accent-insensitive search, nearest deadline first.
+"""The officials' queue: filters, accent-insensitive search, nearest deadline first, then
+the open cases without a running clock (none vanishes), and search by case number.
 
 The home page's counts (`Dashboard`, `dashboard`) live in `queue_dashboard` and are
 importable from here as before."""
@@ -8,60 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import CaseScope
 from portal.domain.search import fold, terms
+from portal.domain.tracking import CaseReference, parse_case_reference
 from portal.models import Case, OpenCaseTally, User
+from portal.models.cases import OPEN_WITHOUT_CLOCK
 from portal.models.search_index import Match, matches
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
 from portal.services.queue_dashboard import dashboard as dashboard
-
-
-@dataclass(frozen=True)
-class Filters:
-    text: str = ""
-    kind: str | None = None
-    status: str | None = None
-    due: str | None = None  # overdue | due_soon | open
-    assignee_id: int | None = None
-    division_id: int | None = None
-    unassigned: bool = False
-    # What a statistics figure puts on the list (see services/statistics/ for the meaning).
-    received_from: date | None = None
-    received_to: date | None = None
-    channel: str | None = None
-    field: str | None = None  # "-" for cases without a field
-    statuses: tuple[str, ...] = ()
-    competence: str | None = None  # within | outside
-    open_on: date | None = None  # carried over into a period starting that day
-    answered_from: date | None = None
-    answered_to: date | None = None
-    met_from: date | None = None  # with met_to: a deadline met (not stopped) in those days
-    met_to: date | None = None
-    met: str | None = None  # any | on_time | late
-    rule_id: str | None = None
-    rating: int | None = None  # 1-5, or 0 for any rating given
-
-    @property
-    def narrowed(self) -> bool:
-        """True when a statistics filter is set: then the list is not the working queue."""
-        return bool(
-            self.received_from
-            or self.received_to
-            or self.channel
-            or self.field
-            or self.statuses
-            or self.competence
-            or self.open_on
-            or self.answered_from
-            or self.answered_to
-            or (self.met_from and self.met_to)
-            or self.rating is not None
-        )
+from portal.services.queue_filters import Filters as Filters
+from portal.services.queue_filters import filter_conditions as _filter_conditions
 
 
 @dataclass(frozen=True)
@@ -129,66 +91,50 @@ class Result:
 
 
 def _filtered(
-    session: Session, filters: Filters, scope: CaseScope, today: date, soon: date
+    session: Session,
+    filters: Filters,
+    scope: CaseScope,
+    today: date,
+    soon: date,
+    *,
+    unclocked: bool = False,
 ) -> tuple[Select[tuple[Case]], Match | None]:
     """The list's query without the text search, and the search's conditions if any. Only
-    the cases `scope` admits are ever in it."""
+    the cases `scope` admits are ever in it. `unclocked`: the working queue's second part,
+    the open cases without a running clock, instead of the cases with one."""
     query = select(Case).where(visible_cases(scope))
-    if filters.kind:
-        query = query.where(Case.kind == filters.kind)
-    if filters.status:
-        query = query.where(Case.status == filters.status)
-    if filters.assignee_id:
-        query = query.where(Case.assignee_id == filters.assignee_id)
-    if filters.division_id:
-        query = query.where(Case.division_id == filters.division_id)
-    if filters.unassigned:
-        query = query.where(Case.assignee_id.is_(None))
-    query = query.where(*_statistics_conditions(filters))
+    number = _number(filters)
+    if number is not None:
+        # A case number finds that case whatever its status or clock.
+        query = query.where(Case.sequence == number.sequence)
+        if number.year is not None:
+            query = query.where(Case.year == number.year)
+        return query.where(*_filter_conditions(filters)), None
+    query = query.where(*_filter_conditions(filters))
     if filters.due == "overdue":
         query = query.where(Case.next_due_on < today)
     elif filters.due == "due_soon":
         query = query.where(and_(Case.next_due_on >= today, Case.next_due_on <= soon))
+    elif unclocked:
+        # The very text of the partial indexes' condition (migration 0021), so both
+        # databases can take them.
+        query = query.where(text(OPEN_WITHOUT_CLOCK))
+        return query, matches(session, terms(filters.text))
     elif _open_only(filters):
         # The working queue: cases with a running clock, nearest deadline first.
         query = query.where(Case.next_due_on.is_not(None))
     return query, matches(session, terms(filters.text), open_only=_open_only(filters))
 
 
-def _statistics_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    from portal.services import statistics
+def _number(filters: Filters) -> CaseReference | None:
+    """The case number the search box holds, if it holds one."""
+    return parse_case_reference(filters.text) if filters.text else None
 
-    conditions = statistics.received_between(filters.received_from, filters.received_to)
-    if filters.channel:
-        conditions.append(Case.channel == filters.channel)
-    if filters.field == "-":
-        conditions.append(Case.field.is_(None))
-    elif filters.field:
-        conditions.append(Case.field == filters.field)
-    if filters.statuses:
-        conditions.append(Case.status.in_(filters.statuses))
-    if filters.competence == "outside":
-        conditions.append(statistics.outside_competence())
-    elif filters.competence == "within":
-        conditions.append(statistics.within_competence())
-    if filters.open_on:
-        conditions.append(statistics.open_on(filters.open_on))
-    if filters.answered_from:
-        conditions.append(Case.answered_on >= filters.answered_from)
-    if filters.answered_to:
-        conditions.append(Case.answered_on <= filters.answered_to)
-    if filters.met_from and filters.met_to:
-        on_time = {"on_time": True, "late": False}.get(filters.met or "")
-        conditions.append(
-            statistics.deadline_met_between(
-                filters.met_from, filters.met_to, on_time=on_time, rule_id=filters.rule_id
-            )
-        )
-    if filters.rating == 0:
-        conditions.append(Case.satisfaction_rating.is_not(None))
-    elif filters.rating:
-        conditions.append(Case.satisfaction_rating == filters.rating)
-    return conditions
+
+def _with_unclocked(filters: Filters) -> bool:
+    """True when the list goes on, after the cases with a running clock, with the open cases
+    that have none (the working queue and "my cases": no open case vanishes from them)."""
+    return _open_only(filters) and filters.due not in ("overdue", "due_soon")
 
 
 def _counts(
@@ -211,7 +157,10 @@ def _counts(
 
 
 def _open_only(filters: Filters) -> bool:
-    """True when the list holds only cases with a running clock."""
+    """True when the list is the working queue: the cases with a running clock (then, unless
+    it asks for overdue or due-soon ones, the open cases without one)."""
+    if _number(filters) is not None:
+        return False
     if filters.due in ("open", "overdue", "due_soon"):
         return True
     return not filters.status and not filters.unassigned and not filters.narrowed
@@ -246,19 +195,21 @@ def _tallied_counts(
     return _counts(session, tallies, tallies.c.next_due_on, today, soon, tallies.c.cases)
 
 
-def _parse_cursor(after: str | None) -> tuple[date, int] | None:
-    """A keyset cursor "YYYY-MM-DD_ID": the page goes on after that row, so a deep page
-    costs what the first one does."""
+def _parse_cursor(after: str | None) -> tuple[date | None, int] | None:
+    """A keyset cursor "YYYY-MM-DD_ID" ("-_ID" among the open cases without a clock): the
+    page goes on after that row, so a deep page costs what the first one does."""
     if not after or "_" not in after:
         return None
     day, _, ident = after.partition("_")
     try:
-        return date.fromisoformat(day), int(ident)
+        return (None if day == "-" else date.fromisoformat(day)), int(ident)
     except ValueError:
         return None
 
 
 def _working_queue(filters: Filters) -> bool:
+    if _number(filters) is not None:
+        return False
     if filters.due in ("open", "overdue", "due_soon"):
         return True
     return not filters.status and not filters.narrowed
@@ -286,42 +237,56 @@ def search(
         # at a million cases would otherwise count a hundred thousand matches three times.
         # The filter's own columns only, so PostgreSQL can answer from the
         # (next_due_on, assignee_id, division_id) index without visiting the table.
-        matching = (
-            (query if found is None else query.where(found.by_id))
-            .with_only_columns(due_column, maintain_column_froms=True)
-            .order_by(None)
-            .limit(COUNT_CAP + 1)
-            .subquery()
-        )
-        counts = _counts(session, matching, matching.c.next_due_on, today, soon)
+        counts = _counted(session, query, found, today, soon)
     total, overdue, due_soon = counts
+    unclocked = None
+    if _with_unclocked(filters):
+        unclocked, unclocked_found = _filtered(session, filters, scope, today, soon, unclocked=True)
+        if unclocked_found is not None:
+            unclocked = unclocked.where(unclocked_found.by_id)
+        total += _counted(session, unclocked, None, today, soon)[0]
     if found is not None:
         query = query.where(found.in_list_order)
     working = _working_queue(filters)
     cursor = _parse_cursor(after)
+    rows: list[Case] = []
     if working:
-        ordered = query.order_by(due_column, Case.id)
-        if cursor:
-            ordered = ordered.where(
-                or_(due_column > cursor[0], and_(due_column == cursor[0], Case.id > cursor[1]))
+        if cursor is None or cursor[0] is not None:
+            ordered = query.order_by(due_column, Case.id)
+            if cursor and cursor[0] is not None:
+                ordered = ordered.where(
+                    or_(due_column > cursor[0], and_(due_column == cursor[0], Case.id > cursor[1]))
+                )
+            rows = list(
+                session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1))
             )
+        if unclocked is not None and len(rows) <= per_page:
+            # Then the open cases without a running clock, oldest first (their NULL
+            # next_due_on sorts last), walked through their own partial index.
+            rest = unclocked.order_by(Case.id)
+            if cursor and cursor[0] is None:
+                rest = rest.where(Case.id > cursor[1])
+            limit = per_page + 1 - len(rows)
+            rows += session.scalars(rest.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(limit))
     else:
         ordered = query.order_by(Case.received_on.desc(), Case.id.desc())
-        if cursor:
+        if cursor and cursor[0] is not None:
             ordered = ordered.where(
                 or_(
                     Case.received_on < cursor[0],
                     and_(Case.received_on == cursor[0], Case.id < cursor[1]),
                 )
             )
-    rows = session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1)).all()
+        rows = list(
+            session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1))
+        )
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_after = None
     if more and rows:
         last = rows[-1]
         key = last.next_due_on if working else last.received_on
-        next_after = f"{key.isoformat()}_{last.id}" if key else None
+        next_after = f"{key.isoformat() if key else '-'}_{last.id}"
     return Result(
         rows=[Row(case=case, next_due=case.next_due_on) for case in rows],
         total=total,
@@ -330,6 +295,32 @@ def search(
         next_after=next_after,
         exact=exact,
     )
+
+
+def _counted(
+    session: Session, query: Select[tuple[Case]], found: Match | None, today: date, soon: date
+) -> tuple[int, int, int]:
+    """Total, overdue and due-soon cases of the list's `query`, counted up to COUNT_CAP + 1."""
+    matching = (
+        (query if found is None else query.where(found.by_id))
+        .with_only_columns(Case.next_due_on, maintain_column_froms=True)
+        .order_by(None)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    return _counts(session, matching, matching.c.next_due_on, today, soon)
+
+
+def matching_ids(session: Session, filters: Filters, *, scope: CaseScope) -> list[int] | None:
+    """When the search box holds a case number: the ids of the cases `scope` admits with that
+    number (at most two: one is enough to go straight to it, two make a list); else None."""
+    number = _number(filters)
+    if number is None:
+        return None
+    query = select(Case.id).where(visible_cases(scope), Case.sequence == number.sequence)
+    if number.year is not None:
+        query = query.where(Case.year == number.year)
+    return list(session.scalars(query.where(*_filter_conditions(filters)).limit(2)))
 
 
 def similar_cases(session: Session, case: Case, *, scope: CaseScope, limit: int = 5) -> list[Case]:
@@ -365,8 +356,15 @@ def all_matching(
     query, found = _filtered(session, filters, scope, today, soon)
     if found is not None:
         query = query.where(found.in_list_order)
-    if _working_queue(filters):
-        query = query.order_by(Case.next_due_on, Case.id)
-    else:
+    if not _working_queue(filters):
         query = query.order_by(Case.received_on.desc(), Case.id.desc())
-    return list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
+        return list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
+    query = query.order_by(Case.next_due_on, Case.id)
+    cases = list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
+    if _with_unclocked(filters) and len(cases) < limit:
+        rest, rest_found = _filtered(session, filters, scope, today, soon, unclocked=True)
+        if rest_found is not None:
+            rest = rest.where(rest_found.by_id)
+        rest = rest.order_by(Case.id).options(EXPORT_COLUMNS).limit(limit - len(cases))
+        cases += session.scalars(rest)
+    return cases

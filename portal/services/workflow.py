@@ -97,6 +97,7 @@ def perform(
     if action.to_status:
         case.status = action.to_status
     if action.to_status in workflow.FINAL_STATUSES and action.name != "approve_answer":
+        # A final status ends the handling, not a duty that only its own event meets.
         _stop_open_deadlines(case, today, reason=action.to_status or action.name)
     case.updated_at = now
     case.refresh_next_due()
@@ -119,6 +120,7 @@ def perform(
         target_id=case.id,
         from_status=before,
         to_status=case.status,
+        **({"reason": note} if action.name == "stop_duty" else {}),
     )
     session.commit()
     return event
@@ -144,6 +146,8 @@ def _meet(case: Case, today: date, *rule_ids: str) -> None:
 
 def _stop_open_deadlines(case: Case, today: date, *, reason: str) -> None:
     for deadline in _open(case):
+        if deadline.rule_id in workflow.DUTIES_AFTER_DECISION:
+            continue
         deadline.met_on = today
         deadline.stopped_reason = reason[:20]
 
@@ -204,7 +208,7 @@ def _accept(step: Step) -> str | None:
         "complaint2.accept",
         "denunciation.intake",
     )
-    rule_id = workflow.resolve_rule(step.case.kind, step.case.round)
+    rule_id = workflow.answer_rule(step.case.kind, step.case.round)
     if rule_id:
         _start(step, rule_id, step.today)
     if step.case.kind == "denunciation":
@@ -313,7 +317,7 @@ def _approve_answer(step: Step) -> str | None:
     if step.case.kind == "complaint":
         # The decision must be made public (Decree 124/2020 Art. 29).
         _start(step, "complaint.publish_decision", step.today)
-    rule_id = workflow.resolve_rule(step.case.kind, step.case.round)
+    rule_id = workflow.answer_rule(step.case.kind, step.case.round)
     _meet(step.case, step.today, *(r for r in (rule_id, "letter.process") if r))
     return step.data.note
 
@@ -322,6 +326,18 @@ def _record_publication(step: Step) -> str | None:
     if not _open(step.case, "complaint.publish_decision"):
         raise WorkflowError("nothing_to_publish")
     _meet(step.case, step.today, "complaint.publish_decision")
+    return step.data.note
+
+
+def _stop_duty(step: Step) -> str | None:
+    """Stop a duty that outlives the decision (publication) with the official's reason, which
+    goes into the event's note and the audit entry."""
+    duties = [d for d in _open(step.case) if d.rule_id in workflow.DUTIES_AFTER_DECISION]
+    if not duties:
+        raise WorkflowError("nothing_to_stop")
+    for deadline in duties:
+        deadline.met_on = step.today
+        deadline.stopped_reason = "stopped"
     return step.data.note
 
 
@@ -343,6 +359,7 @@ _EFFECTS: dict[str, Effect] = {
     "draft_answer": _draft_answer,
     "approve_answer": _approve_answer,
     "record_publication": _record_publication,
+    "stop_duty": _stop_duty,
     "close": _note_only,
     "withdraw_partly": _note_only,  # the rest of the letter goes on being handled
     "withdraw": _note_only,

@@ -53,6 +53,7 @@ def action_label(name: str) -> str:
         "draft_answer": _("Draft the answer"),
         "approve_answer": _("Approve and publish the answer"),
         "record_publication": _("Record the publication of the decision"),
+        "stop_duty": _("Stop the publication duty, with the reason"),
         "close": _("Close"),
         "withdraw_partly": _("Record a partial withdrawal"),
         "withdraw": _("Record a withdrawal"),
@@ -91,6 +92,11 @@ def refusal_message(code: str, params: dict[str, object] | None = None) -> str:
         "wrong_kind": _("This action does not apply to this kind of case."),
         "not_permitted": _("Your role does not allow this action."),
         "already_signed": _("The signed letter has already been recorded."),
+        "no_signed_letter": _(
+            "Record the signed letter or the citizen's visit, with its date, first: the legal"
+            " time limits start from it, and only then can the case be accepted."
+        ),
+        "nothing_to_stop": _("There is no running duty to stop."),
         "no_draft_answer": _("There is no draft answer to approve yet."),
         "not_assigned": _("Assign the case to an official first."),
         "nothing_to_extend": _("This case has no running time limit that can be extended."),

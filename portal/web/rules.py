@@ -15,7 +15,9 @@ def init_rules(app: Flask) -> None:
     path = Path(app.config["DEADLINE_RULES_FILE"])
     if not path.is_absolute():
         path = Path(app.instance_path) / path
-    app.extensions["deadline_rules"] = rules_from_file(path)
+    app.extensions["deadline_rules"] = rules_from_file(
+        path, petition_answer_days=app.config["PETITION_ANSWER_WORKING_DAYS"]
+    )
 
 
 def current_rules() -> dict[str, Rule]:

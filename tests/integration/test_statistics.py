@@ -52,13 +52,18 @@ def test_february_all_divisions(data) -> None:  # type: ignore[no-untyped-def]
         "unclassified": 1,
     }
     assert (s.within_competence, s.outside_competence, s.unclassified) == (5, 1, 1)
-    # K and L accepted in February; H forwarded; G's and H's stopped clocks do not count
+    # K and L accepted in February; H forwarded; G's and H's stopped clocks do not count;
+    # the department's answer time (15 working days from acceptance): K and L answered in
+    # time, B (accepted 06/01, due 26/01) answered late on 05/02
     assert [(r.rule_id, r.on_time, r.late) for r in s.deadlines_by_rule] == [
         ("letter.process", 2, 0),
+        ("petition.answer", 2, 1),
         ("petition.forward", 1, 0),
     ]
-    assert s.on_time_rate == 1.0
-    assert (s.open_now, s.overdue_now) == (4, 1)  # A E F I; I is past its deadline
+    assert s.on_time_rate == pytest.approx(5 / 6)
+    # A E F I; I is past its deadline, and so are A, E and F: accepted on 22/01, 05/03 and
+    # 06/03, none answered within the department's 15 working days by 15/04
+    assert (s.open_now, s.overdue_now) == (4, 4)
     assert s.resolved == 3  # B (31 days), K (10), L (11)
     assert s.days_to_resolve_average == pytest.approx(52 / 3)
     assert s.days_to_resolve_median == 11
@@ -85,12 +90,14 @@ def test_on_time_rates_across_tet(data) -> None:  # type: ignore[no-untyped-def]
     s = statistics.compute(db.session, division_id=None, **QUARTER)
     assert [(r.rule_id, r.on_time, r.late) for r in s.deadlines_by_rule] == [
         ("letter.process", 6, 1),  # A B E J K L on time; F a working day late
+        ("petition.answer", 3, 1),  # J K L answered in time; B late
         ("petition.forward", 1, 0),
     ]
-    assert s.on_time_rate == pytest.approx(7 / 8)
+    assert s.on_time_rate == pytest.approx(10 / 12)
     march = figures_of(date(2026, 3, 1), date(2026, 3, 31))
     assert [(r.rule_id, r.on_time, r.late) for r in march.deadlines_by_rule] == [
-        ("letter.process", 2, 1)  # E (on its due date), J; F late
+        ("letter.process", 2, 1),  # E (on its due date), J; F late
+        ("petition.answer", 1, 0),  # J
     ]
     assert f.status == "accepted"
 
@@ -129,6 +136,7 @@ def test_one_division(data) -> None:  # type: ignore[no-untyped-def]
     assert s.resolved == 2  # B, K
     assert [(r.rule_id, r.on_time, r.late) for r in s.deadlines_by_rule] == [
         ("letter.process", 1, 0),
+        ("petition.answer", 1, 1),  # K in time, B late (L is D2's)
         ("petition.forward", 1, 0),
     ]
     assert (s.follow_ups_due, s.follow_ups_on_time, s.follow_ups_late) == (2, 1, 0)
@@ -145,14 +153,14 @@ def test_public_headlines(data) -> None:  # type: ignore[no-untyped-def]
         for r in rows
     ]
     assert figures == [
-        (4, 0, 2, 0, 0, 1, 0),
-        (7, 3, 3, 0, 1, 1, 1),
-        (1, 1, 2, 1, 0, 1, 1),
+        (4, 0, 2, 0, 1, 1, 0),  # A overdue: accepted, not answered
+        (7, 3, 5, 1, 3, 1, 1),  # + the answers of K and L in time, B's late; E F I overdue
+        (1, 1, 3, 1, 0, 1, 1),  # + J's answer in time
         (0, 0, 0, 0, 0, 0, 0),
-        (12, 4, 7, 1, 1, 3, 2),
+        (12, 4, 10, 2, 4, 3, 2),
     ]
     assert rows[1].rating_average == 2.0
-    assert rows[-1].on_time_rate == pytest.approx(7 / 8)
+    assert rows[-1].on_time_rate == pytest.approx(10 / 12)
     payload = rows[-1].as_dict()
     assert payload["received"] == 12 and payload["month"] is None
 
@@ -207,7 +215,7 @@ def test_statistics_xlsx(client, login_as, data) -> None:  # type: ignore[no-unt
     values = {(row[0], row[1]): row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert values[("Cases", "Received")] == 7
     assert values[("Cases", "Carried over from before the period")] == 3
-    assert values[("Deadlines", "On-time rate")] == "100.0%"
+    assert values[("Deadlines", "On-time rate")] == "83.3%"  # 5 of 6: B's answer late
     assert values[("Follow-ups", "Done late")] == 1
     assert values[("Satisfaction", "Rated 2")] == 1
 

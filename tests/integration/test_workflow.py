@@ -133,7 +133,7 @@ def test_refusal_needs_a_legal_ground_and_is_shown_to_the_citizen(client) -> Non
 
 
 def test_denunciation_extension_and_suspension(client, app, custodian) -> None:
-    case = make_case(kind="denunciation")
+    case = make_case(kind="denunciation", signed_letter=True)
     case_id = case.id
     sign_in(client, make_user(roles=("leader",)))
     _act(client, case_id, "thu-ly", "accept", {})
@@ -314,7 +314,7 @@ def test_the_other_actions_move_status_and_clocks(client) -> None:
         == 303
     )
     assert _act(client, withdrawn, "mo-lai", "reopen", {"note": "Rút đơn nhầm"}).status_code == 303
-    closing = make_case(kind="complaint")
+    closing = make_case(kind="complaint", signed_letter=True)
     closing_id = closing.id
     _act(client, closing_id, "thu-ly", "accept", {})
     _act(client, closing_id, "giao-xu-ly", "assign", {"assignee": str(leader.id)})

@@ -55,6 +55,7 @@ STABLE_IDS = {
     "denunciation.resolve",
     "petition.forward",
     "petition.answer_legal_docs",
+    "petition.answer",
     "data_request.acknowledge",
     "data_request.complete",
     "breach.notify",
@@ -113,6 +114,7 @@ def test_rule_ids_are_stable() -> None:
         ),
         ("petition.forward", 5, "working_days", {}),
         ("petition.answer_legal_docs", 15, "days", {}),
+        ("petition.answer", 15, "working_days", {}),
         ("data_request.acknowledge", 2, "working_days", {}),
         (
             "data_request.complete",
@@ -203,6 +205,9 @@ DUE_CASES = [
         D(2026, 4, 6),  # raw end Sun 05/04/2026
     ),
     ("petition.forward", D(2024, 4, 26), {}, D(2024, 5, 7)),  # 04/05/2024 counted
+    # The department's own rule, 15 working days by default: 29/04-01/05 off, 04/05 counted.
+    ("petition.answer", D(2024, 4, 26), {}, D(2024, 5, 21)),
+    ("petition.answer", D(2026, 1, 5), {}, D(2026, 1, 23)),  # Saturday 10/01/2026 worked
     ("petition.answer_legal_docs", D(2026, 11, 9), {}, D(2026, 11, 24)),  # 24/11 working
     ("data_request.acknowledge", D(2026, 1, 9), {}, D(2026, 1, 12)),  # 10/01/2026 counted
     ("data_request.complete", D(2025, 1, 15), {}, D(2025, 2, 3)),  # Tết 2025

@@ -332,7 +332,6 @@ def test_case_number_parse_is_lenient_with_spacing(text: str) -> None:
         "2026/0000",
         "0123/2026",
         "26/0123",
-        "2026-0123",
         "2026/12a",
         "0999/0001",
         "2026/0123/1",

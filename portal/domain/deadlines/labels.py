@@ -19,6 +19,10 @@ CONFIDENCE_LABELS: Final[dict[str, dict[str, str]]] = {
     "C": {"vi": "Đã xác nhận", "en": "Confirmed"},
     "R": {"vi": "Theo trí nhớ, cần đối chiếu văn bản", "en": "Recalled, check the text"},
     "U": {"vi": "Chưa xác nhận hoặc có mâu thuẫn", "en": "Unconfirmed or conflicting"},
+    "D": {
+        "vi": "Quy định riêng của Sở, luật không quy định thời hạn",
+        "en": "The department's own rule: the law sets no time limit",
+    },
 }
 
 VARIANT_LABELS: Final[dict[str, dict[str, str]]] = {

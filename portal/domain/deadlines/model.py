@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Final, Literal, get_args
 
 Unit = Literal["days", "working_days", "hours"]
-Confidence = Literal["C", "R", "U"]
+Confidence = Literal["C", "R", "U", "D"]
 ReceiptConvention = Literal["submission_date", "next_working_day"]
 
 UNITS: Final[tuple[str, ...]] = get_args(Unit)
@@ -38,7 +38,8 @@ class RulesFileError(ValueError):
 class Rule:
     """One statutory time limit. ``*_length`` variants and extensions use the same unit.
 
-    ``confidence`` is the weakest status in docs/legal-basis.md for the rule (length or unit).
+    ``confidence`` is the weakest status in docs/legal-basis.md for the rule (length or unit);
+    "D" marks a rule the department set for itself where the law sets no time limit.
     ``alternative_unit`` is set where the unit itself is uncertain: the app may show the
     date computed in that unit as a secondary marker (:func:`alternative_due_date`).
     """

@@ -56,7 +56,7 @@ def _parse_field(key: str, name: str, value: object) -> object:
         return value
     if name == "confidence":
         if value not in CONFIDENCES:
-            raise RulesFileError(f"{key}: expected one of C, R, U, got {value!r}")
+            raise RulesFileError(f"{key}: expected one of {', '.join(CONFIDENCES)}, got {value!r}")
         return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise RulesFileError(f"{key}: expected an integer, got {value!r}")

@@ -1,9 +1,10 @@
 """The table of the law: each statutory time limit with its length, unit and legal basis.
 
-One :class:`Rule` per (kind, step), keyed by a stable id in :data:`RULES`. The table is data
-and is kept whole in this module (about 350 lines of rules) so that it reads as one table
-next to docs/legal-basis.md; a deployment can restate any field with a rules file
-(:mod:`.rules_file`).
+One :class:`Rule` per (kind, step), keyed by a stable id in :data:`RULES`. The table is data:
+this module is longer than 400 lines because the table is kept whole, so that it reads as one
+table next to docs/legal-basis.md; a deployment can restate any field with a rules file
+(:mod:`.rules_file`). Where the law sets no limit, a rule the department set for itself is
+marked with confidence "D" (``petition.answer``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ _UNIT_UNCERTAIN_EN: Final = (
     "The law says “days”; administrative-procedure records say “working days”. Calendar days"
     " by default (the earlier, safer date); the working-day date is a secondary marker."
 )
+
+PETITION_ANSWER: Final = "petition.answer"
+PETITION_ANSWER_DEFAULT_WORKING_DAYS: Final = 15
+"""The department's own answer time for accepted petitions and reflections (no general
+statutory limit exists; docs/legal-notes.md asks the department to confirm it)."""
 
 _RULE_LIST: Final[tuple[Rule, ...]] = (
     _rule(
@@ -317,6 +323,28 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
         unit="days",
         legal_basis="Công điện 89/CĐ-TTg ngày 16/6/2025",
         confidence="C",
+    ),
+    _rule(
+        PETITION_ANSWER,
+        title_vi="Trả lời phản ánh, kiến nghị đã thụ lý (quy định của Sở)",
+        title_en="Answer an accepted petition or reflection (the department's rule)",
+        starts_vi="Ngày thụ lý phản ánh, kiến nghị",
+        starts_en="Acceptance of the petition or reflection",
+        length=PETITION_ANSWER_DEFAULT_WORKING_DAYS,
+        unit="working_days",
+        legal_basis=(
+            "Quy định của Sở (Luật Tiếp công dân 42/2013/QH13 và Thông tư 05/2021/TT-TTCP"
+            " không quy định thời hạn chung)"
+        ),
+        confidence="D",
+        note_vi=(
+            "Không phải thời hạn luật định: Sở tự đặt, độ dài theo cấu hình"
+            " PETITION_ANSWER_WORKING_DAYS; áp dụng cho cả phản ánh."
+        ),
+        note_en=(
+            "Not a statutory limit: set by the department, its length by the"
+            " PETITION_ANSWER_WORKING_DAYS setting; reflections use it too."
+        ),
     ),
     _rule(
         "data_request.acknowledge",

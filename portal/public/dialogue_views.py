@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from portal.extensions import db, limiter
 from portal.models import Dialogue, Registration
 from portal.public import bp
 from portal.public.dialogue_forms import CancelRegistrationForm, DialogueRegistrationForm
+from portal.public.views import language_switch, remember_language
 from portal.services import dialogues as service
 from portal.web import dialogue_emails
+from portal.web import limits as web_limits
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
 
 RECEIPT_KEY = "dialogue_receipt"
+LIMIT_SCOPE = "registration"
 ICS_MIMETYPE = "text/calendar"
 
 
@@ -81,47 +95,85 @@ def _open(dialogue: Dialogue) -> bool:
 
 
 @bp.route("/lich-tiep-cong-dan/<int:dialogue_id>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
 def dialogue(dialogue_id: int) -> ResponseReturnValue:
     item = db.session.get(Dialogue, dialogue_id) or abort(404)
     form = DialogueRegistrationForm()
-    closed_message = None
-    if request.method == "POST" and form.validate():
-        try:
-            receipt = service.register(
-                db.session,
-                item.id,
-                service.RegistrationData(
-                    name=form.name.data,
-                    phone=form.phone.data or None,
-                    email=form.email.data or None,
-                    matter=form.matter.data,
-                    matter_kind=form.matter_kind.data,
-                    question=form.question.data or None,
-                ),
-                now=now_utc(),
-                pepper=_pepper(),
-                confirmation_email=dialogue_emails.confirmation,
-            )
-        except service.DialogueError:
-            db.session.rollback()
-            closed_message = _("Registration for this session is closed.")
-        else:
-            session[RECEIPT_KEY] = {
-                "id": receipt.registration_id,
-                "dialogue": receipt.dialogue_id,
-                "code": receipt.code,
-                "status": receipt.status,
-                "waiting_place": receipt.waiting_place,
-            }
-            return redirect(url_for("public.dialogue_registered"), 303)
+    if request.method == "GET":
+        return _session_page(item, form)
+    language = language_switch()
+    if language is not None:  # the other language, with everything typed kept, no checks
+        with force_locale(language):
+            response = make_response(_session_page(item, form))
+        return remember_language(response, language)
+    wait = web_limits.wait_seconds(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
+    if wait is None:
+        web_limits.count(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
+        if not form.validate():
+            return _session_page(item, form)
+        wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
+    if wait is not None:
+        problem = _(
+            "You have registered several times in a short time; please try again in about "
+            "%(wait)s. What you typed is kept below.",
+            wait=web_limits.describe_wait(wait),
+        )
+        response = make_response(_session_page(item, form, problem=problem))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
+    try:
+        receipt = service.register(
+            db.session,
+            item.id,
+            service.RegistrationData(
+                name=form.name.data,
+                phone=form.phone.data or None,
+                email=form.email.data or None,
+                matter=form.matter.data,
+                matter_kind=form.matter_kind.data,
+                question=form.question.data or None,
+            ),
+            now=now_utc(),
+            pepper=_pepper(),
+            confirmation_email=dialogue_emails.confirmation,
+        )
+    except service.DialogueError:
+        db.session.rollback()
+        return _session_page(item, form, problem=_("Registration for this session is closed."))
+    web_limits.count(_accepted_limits(), LIMIT_SCOPE)
+    session[RECEIPT_KEY] = {
+        "id": receipt.registration_id,
+        "dialogue": receipt.dialogue_id,
+        "code": receipt.code,
+        "status": receipt.status,
+        "waiting_place": receipt.waiting_place,
+    }
+    return redirect(url_for("public.dialogue_registered"), 303)
+
+
+def _accepted_limits() -> web_limits.Limits:
+    """Only registrations that were taken count: a citizen who mistypes is never refused."""
+    return [(current_app.config["SUBMISSION_RATE_LIMIT"], f"address:{get_remote_address()}")]
+
+
+def _attempt_limits() -> web_limits.Limits:
+    """A flood guard on every POST, far above what mistakes reach."""
+    address = f"address:{get_remote_address()}"
+    return [(current_app.config["SUBMISSION_ATTEMPT_RATE_LIMIT"], address)]
+
+
+def _session_page(
+    item: Dialogue, form: DialogueRegistrationForm, *, problem: str | None = None
+) -> str:
+    registration_open = _open(item)
     return render_template(
         "public/dialogues/session.html",
         dialogue=item,
         form=form,
         seats_left=service.seats_left(db.session, item),
-        registration_open=_open(item),
-        closed_message=closed_message,
+        registration_open=registration_open,
+        closed_message=problem,
+        language_form="registration-form" if registration_open else None,
         divisions=service.division_names(db.session),
     )
 

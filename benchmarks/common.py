@@ -19,6 +19,35 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+# What a citizen types into the reflection form (the benchmarks add a subject and content).
+CITIZEN = {
+    "field": "telecom",
+    "location": "Đường 30/4",
+    "name": "Nguyễn Văn Bình",
+    "address": "Số 12, ấp Bình Trung",
+    "commune": "Xã Hòa Thành",
+    "province": "Tỉnh Tây Ninh",
+    "people_count": "1",
+    "consent": "y",
+}
+REFLECTION = {
+    "subject": "Cột điện viễn thông đổ chắn đường",
+    "content": "Sau cơn bão, cột điện viễn thông đổ chắn ngang đường.",
+    **CITIZEN,
+}
+# The settings that let one address send forms as fast as the benchmark can (PORTAL_ values
+# are read as JSON). The limits themselves are not what the benchmarks measure.
+LIFTED = '"100000/minute"'
+NO_LIMITS = {
+    "PORTAL_SUBMISSION_MIN_SECONDS": "0",
+    "PORTAL_SUBMISSION_RATE_LIMIT": LIFTED,
+    "PORTAL_SUBMISSION_ATTEMPT_RATE_LIMIT": LIFTED,
+    "PORTAL_CONTACT_RATE_LIMIT": LIFTED,
+    "PORTAL_UPLOAD_ADDRESS_LIMIT": LIFTED,
+    "PORTAL_LOGIN_RATE_LIMIT": LIFTED,
+}
+
+
 def bare_once(base: str, number: int) -> None:
     with urllib.request.urlopen(f"{base}/healthz") as response:
         response.read()

@@ -67,10 +67,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from common import BIN, ROOT, flask, server_env, start_gunicorn, wait_until_up
+from common import (
+    BIN,
+    CITIZEN,
+    NO_LIMITS,
+    ROOT,
+    flask,
+    server_env,
+    start_gunicorn,
+    wait_until_up,
+)
 
 T = TypeVar("T")
-LIFTED = '"100000/minute"'
 BENCH_DATABASE = "durability_bench"
 FIELD_RE = re.compile(
     r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
@@ -78,16 +86,7 @@ FIELD_RE = re.compile(
 CODE_RE = re.compile(r'class="access-code"[^>]*>([A-Z0-9-]+)<')
 NUMBER_RE = re.compile(r"<strong>(\d{4}/\d{4,})</strong>")
 MARKER_RE = re.compile(r"\[bền vững ([0-9a-f]{8})-(\d+)\]")
-FORM = {
-    "field": "telecom",
-    "location": "Đường 30/4",
-    "name": "Nguyễn Văn Bình",
-    "address": "Số 12, ấp Bình Trung",
-    "commune": "Xã Hòa Thành",
-    "province": "Tỉnh Tây Ninh",
-    "people_count": "1",
-    "consent": "y",
-}
+FORM = CITIZEN
 # A connection refused, reset or cut short: the server (or a worker) was killed.
 TRANSIENT = (OSError, http.client.HTTPException)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -491,11 +490,7 @@ def run_one(database: str, args: argparse.Namespace) -> bool:
                 tmp,
                 database_url=database_url,
                 extra_env={
-                    "PORTAL_SUBMISSION_MIN_SECONDS": "0",
-                    "PORTAL_SUBMISSION_RATE_LIMIT": LIFTED,
-                    "PORTAL_SUBMISSION_ATTEMPT_RATE_LIMIT": LIFTED,
-                    "PORTAL_CONTACT_RATE_LIMIT": LIFTED,
-                    "PORTAL_UPLOAD_ADDRESS_LIMIT": LIFTED,
+                    **NO_LIMITS,
                     "PORTAL_MAIL_SERVER": '"127.0.0.1"',
                     "PORTAL_MAIL_PORT": str(smtp_port),
                     "PORTAL_MAIL_TIMEOUT": "5",

@@ -29,23 +29,12 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import gunicorn
+from common import NO_LIMITS, REFLECTION, gunicorn
 
 HIDDEN = re.compile(
     r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
 )
-FORM = {
-    "subject": "Cột điện viễn thông đổ chắn đường",
-    "field": "telecom",
-    "location": "Đường 30/4",
-    "content": "Sau cơn bão, cột điện viễn thông đổ chắn ngang đường.",
-    "name": "Nguyễn Văn Bình",
-    "address": "Số 12, ấp Bình Trung",
-    "commune": "Xã Hòa Thành",
-    "province": "Tỉnh Tây Ninh",
-    "people_count": "1",
-    "consent": "y",
-}
+FORM = REFLECTION
 PASSWORD = "Một mật khẩu dài cho phép đo 2026"  # noqa: S105  (a throwaway database)
 TIMEOUT = 60
 
@@ -98,14 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.update(PORTAL_ENV="development", DATABASE_URL=f"sqlite:///{tmp}/bench.db")
-        extra = {
-            "PORTAL_SUBMISSION_MIN_SECONDS": "0",
-            "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
-            "PORTAL_SUBMISSION_ATTEMPT_RATE_LIMIT": '"100000/minute"',
-            "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
-            "PORTAL_UPLOAD_ADDRESS_LIMIT": '"100000/hour"',
-            "PORTAL_LOGIN_RATE_LIMIT": '"100000/minute"',
-        }
+        extra = NO_LIMITS
         with gunicorn(tmp, port=args.port, workers=args.workers, extra_env=extra) as base:
             run(base, args)
 

@@ -25,23 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bare_once, gunicorn, measure
+from common import NO_LIMITS, REFLECTION, bare_once, gunicorn, measure
 
 FIELD_RE = re.compile(
     r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
 )
-FORM = {
-    "subject": "Cột điện viễn thông đổ chắn đường",
-    "field": "telecom",
-    "location": "Đường 30/4",
-    "content": "Sau cơn bão, cột điện viễn thông đổ chắn ngang đường.",
-    "name": "Nguyễn Văn Bình",
-    "address": "Số 12, ấp Bình Trung",
-    "commune": "Xã Hòa Thành",
-    "province": "Tỉnh Tây Ninh",
-    "people_count": "1",
-    "consent": "y",
-}
+FORM = REFLECTION
 
 
 def submit_once(base: str, number: int) -> None:
@@ -78,10 +67,7 @@ def main() -> None:
             port=args.port,
             workers=args.workers,
             extra_env={
-                "PORTAL_SUBMISSION_MIN_SECONDS": "0",
-                "PORTAL_SUBMISSION_RATE_LIMIT": '"100000/minute"',
-                "PORTAL_SUBMISSION_ATTEMPT_RATE_LIMIT": '"100000/minute"',
-                "PORTAL_CONTACT_RATE_LIMIT": '"100000/minute"',
+                **NO_LIMITS,
                 **production_parts,
             },
         ) as base,

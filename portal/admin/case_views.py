@@ -178,24 +178,12 @@ def _make_action_view(action: workflow.Action) -> None:
                 db.session.rollback()
                 form.answer_files.errors = file_errors
                 return _render_case(case, RevealIdentityForm(), None, {action.name: form})
-        data = _input(form)
-        try:
-            workflow_service.perform(
-                db.session,
-                case=case,
-                action_name=action.name,
-                actor=current_user._get_current_object(),
-                data=data,
-                today=today_local(),
-                now=now_utc(),
-                rules=current_rules(),
-                calendar=deadline_service.load_calendar(db.session),
+        refused = _perform(case, action.name, _input(form))
+        if refused is not None:
+            form.note.errors = [*form.note.errors, refused]
+            return _render_case(
+                case_or_404(case_id), RevealIdentityForm(), None, {action.name: form}
             )
-        except workflow_service.WorkflowError as error:
-            db.session.rollback()
-            case = case_or_404(case_id)
-            form.note.errors = [*form.note.errors, refusal_message(error.code, error.params)]
-            return _render_case(case, RevealIdentityForm(), None, {action.name: form})
         flash(_("Done: %(action)s.", action=action_label(action.name)), "success")
         return redirect(url_for("admin.case_detail", case_id=case.id), 303)
 
@@ -228,6 +216,26 @@ for _action in workflow.ACTIONS.values():
     _make_action_view(_action)
 
 
+def _perform(case: Case, action_name: str, data: workflow_service.ActionInput) -> str | None:
+    """Take one workflow step as the signed-in official; the refusal, in words, or None."""
+    try:
+        workflow_service.perform(
+            db.session,
+            case=case,
+            action_name=action_name,
+            actor=current_user._get_current_object(),
+            data=data,
+            today=today_local(),
+            now=now_utc(),
+            rules=current_rules(),
+            calendar=deadline_service.load_calendar(db.session),
+        )
+    except workflow_service.WorkflowError as error:
+        db.session.rollback()
+        return refusal_message(error.code, error.params)
+    return None
+
+
 # Accepting and assigning in a row, as the leader may (next_step.CHAINS): the two actions go
 # through `perform` one after the other, each with its event and audit entry.
 CHAIN = "accept_assign"
@@ -251,22 +259,9 @@ def case_accept_assign(case_id: int) -> ResponseReturnValue:
     data = _input(form)
     accept_data = workflow_service.ActionInput(note=data.note)
     for name, step_data in (("accept", accept_data), ("assign", data)):
-        try:
-            workflow_service.perform(
-                db.session,
-                case=case,
-                action_name=name,
-                actor=current_user._get_current_object(),
-                data=step_data,
-                today=today_local(),
-                now=now_utc(),
-                rules=current_rules(),
-                calendar=deadline_service.load_calendar(db.session),
-            )
-        except workflow_service.WorkflowError as error:
-            db.session.rollback()
-            case = case_or_404(case_id)
-            form.note.errors = [*form.note.errors, refusal_message(error.code, error.params)]
-            return _render_case(case, RevealIdentityForm(), None, {CHAIN: form})
+        refused = _perform(case, name, step_data)
+        if refused is not None:
+            form.note.errors = [*form.note.errors, refused]
+            return _render_case(case_or_404(case_id), RevealIdentityForm(), None, {CHAIN: form})
     flash(_("Done: %(action)s.", action=_("Accept and assign")), "success")
     return redirect(url_for("admin.case_detail", case_id=case.id), 303)

@@ -117,10 +117,7 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
             "%(wait)s. What you typed is kept below.",
             wait=web_limits.describe_wait(wait),
         )
-        response = make_response(_session_page(item, form, problem=problem))
-        response.status_code = 429
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return web_limits.too_many(_session_page(item, form, problem=problem), wait)
     try:
         receipt = service.register(
             db.session,

@@ -250,10 +250,7 @@ def _limited_form(form: SubmissionForm, kind: str, wait: int) -> ResponseReturnV
         "%(wait)s. What you typed is kept below.",
         wait=web_limits.describe_wait(wait),
     )
-    response = make_response(_render_form(form, kind, problem=problem))
-    response.status_code = 429
-    response.headers["Retry-After"] = str(wait)
-    return response
+    return web_limits.too_many(_render_form(form, kind, problem=problem), wait)
 
 
 def _outage_form(form: SubmissionForm, kind: str) -> ResponseReturnValue:

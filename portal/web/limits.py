@@ -15,7 +15,8 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 
-from flask import current_app
+from flask import Response, current_app, make_response
+from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
 from limits import RateLimitItem, parse_many
 
@@ -66,3 +67,11 @@ def describe_wait(seconds: int) -> str:
         return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     hours = math.ceil(seconds / 3600)
     return ngettext("%(num)d hour", "%(num)d hours", hours)
+
+
+def too_many(page: ResponseReturnValue, wait: int) -> Response:
+    """The form page again, everything typed in it, answered 429 with the real wait."""
+    response = make_response(page)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response

@@ -1,7 +1,8 @@
 """The officials' day in Chromium, counted in clicks: a citizen files a petition; the leader
 (accepts and assigns), the handler (drafts), the leader (approves) and the reception clerk
 (closes) each find it in "Việc của tôi" on their own dashboard, with no search and no filter,
-and take their step; the citizen reads the answer on "Tra cứu".
+and take their step; the handler also finds it by typing its number in the queue's search;
+the citizen sees the date the answer is due, then reads the answer, on "Tra cứu".
 
 Each official works at their own desk (a browser context of their own) and signs in once.
 What counts as a click: each link, button, checkbox or option a person picks with the
@@ -20,7 +21,7 @@ from portal.extensions import db
 from tests.factories import PASSWORD, make_user
 from tests.integration.submission_helpers import BY_KIND, COMMON
 
-MOST_CLICKS = 20
+MOST_CLICKS = 24
 
 
 class Clicks:
@@ -110,8 +111,20 @@ def test_filing_to_answer_in_at_most_20_clicks(new_context, visit, follow) -> No
         "Việc tiếp theo thuộc về: Chuyên viên xử lý"
     )
 
-    # the handler drafts the answer
+    # the citizen sees by when the answer is due (the department's answer clock)
+    visit("/tra-cuu/", on=citizen)
+    citizen.locator('[name="access_code"]').fill(code)
+    clicks.go(citizen.locator("#form-submit"))
+    expect(citizen.locator("dl")).to_contain_text("Hạn trả lời")
+
+    # the handler sees it in "Việc của tôi", and finds it by typing its number too
     handler_page = _desk(new_context, visit, clicks, handler)
+    expect(handler_page.locator("section.my-work")).to_contain_text(number)
+    visit("/quan-tri/don/", on=handler_page)  # the queue, as a handler keeps it open
+    handler_page.locator('[name="q"]').fill(number.split("/")[1].lstrip("0"))
+    clicks.go(handler_page.get_by_role("button", name="Lọc"))
+    expect(handler_page.get_by_role("heading", level=1)).to_contain_text(number)
+    clicks.go(handler_page.get_by_role("link", name="Bảng điều khiển"))
     _open_from_my_work(handler_page, clicks, number, "Đang chờ chuyên viên dự thảo trả lời")
     form = _step(handler_page)
     form.locator('[name="draft_answer-answer"]').fill(
@@ -137,5 +150,5 @@ def test_filing_to_answer_in_at_most_20_clicks(new_context, visit, follow) -> No
     clicks.go(citizen.locator("#form-submit"))
     expect(citizen.locator(".answer")).to_contain_text("lắp trạm phát sóng")
 
-    print(f"\nFiling to answer: {clicks.count} clicks")
+    print(f"\nFiling to answer, with the two extra looks: {clicks.count} clicks")
     assert clicks.count <= MOST_CLICKS

@@ -100,7 +100,8 @@ class Cluster:
             [str(BIN / "flask"), "jobs", "run", *args],
             env=self.envs[name],
             cwd=ROOT,
-            stdout=subprocess.PIPE,
+            # a loop runs on unread: its lines must not fill a pipe and block it
+            stdout=subprocess.PIPE if "--once" in args else subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
         self.runners.append(process)

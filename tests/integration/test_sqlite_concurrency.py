@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -19,13 +18,13 @@ from werkzeug.serving import make_server
 from portal.extensions import db
 from portal.models import Attachment, AuditLog, Case, UserSession
 from tests.admin_helpers import png_bytes
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.integration.submission_helpers import BY_KIND, COMMON, hidden_values
+from tests.live_helpers import sign_in_over_http
 
 SECONDS = 6.0
 WRITERS = 4
 READERS = 4
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TIMEOUT = 60
 
 
@@ -81,18 +80,7 @@ def submit(base: str, number: int) -> requests.Response:
 
 
 def sign_in(base: str, email: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{base}/quan-tri/dang-nhap", timeout=TIMEOUT).text
-    token = CSRF_RE.search(page)
-    assert token
-    response = browser.post(
-        f"{base}/quan-tri/dang-nhap",
-        data={"csrf_token": token.group(1), "email": email, "password": PASSWORD},
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    assert response.status_code == 302, response.text[:2000]
-    return browser
+    return sign_in_over_http(base, email, timeout=TIMEOUT)
 
 
 def test_officials_read_and_download_while_citizens_submit(app: Flask, server: str) -> None:

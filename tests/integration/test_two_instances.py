@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import secrets
 import signal
 import socket
@@ -31,13 +30,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.admin_helpers import png_bytes
-from tests.factories import PASSWORD
 from tests.integration.submission_helpers import BY_KIND, COMMON, hidden_values
+from tests.live_helpers import CSRF_RE, sign_in_over_http
 from tests.services import IN_CI, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TIMEOUT = 20
 OFFICIAL = "lanh.dao.hai.may@example.gov.vn"
 
@@ -257,18 +255,7 @@ def submit(
 
 
 def sign_in(base: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{base}/quan-tri/dang-nhap", timeout=TIMEOUT).text
-    token = CSRF_RE.search(page)
-    assert token
-    response = browser.post(
-        f"{base}/quan-tri/dang-nhap",
-        data={"csrf_token": token.group(1), "email": OFFICIAL, "password": PASSWORD},
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    assert response.status_code == 302, response.text[:2000]
-    return browser
+    return sign_in_over_http(base, OFFICIAL, timeout=TIMEOUT)
 
 
 def test_a_file_sent_through_one_is_downloaded_through_the_other(cluster: Cluster) -> None:

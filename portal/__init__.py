@@ -68,12 +68,14 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from portal.web.i18n import init_i18n
     from portal.web.navigation import init_navigation
     from portal.web.security import init_security
+    from portal.web.sessions import init_sessions
 
     init_errors(app)
     init_i18n(app)
     init_navigation(app)
     init_filters(app)
     init_security(app)
+    init_sessions(app)
     register_cli(app)
     from portal.embed import cookies_refused, embed_origins, standalone_url
 

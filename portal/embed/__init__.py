@@ -63,6 +63,14 @@ def set_cookie_probe(response: Response) -> Response:
     return response
 
 
+def _has_page(path_rule: str) -> bool:
+    """Whether a GET view answers at this rule (a form posted to its own page: yes)."""
+    return any(
+        rule.rule == path_rule and "GET" in (rule.methods or set())
+        for rule in current_app.url_map.iter_rules()
+    )
+
+
 def standalone_url() -> str:
     """The current embedded page as a full page of its own, for the "open in a new tab" link."""
     endpoint = request.endpoint or ""
@@ -73,7 +81,7 @@ def standalone_url() -> str:
         values.update(request.args.to_dict())
     twin = "public." + endpoint.removeprefix("embed.")
     rule = request.url_rule
-    if rule is None or "GET" not in (rule.methods or set()):
+    if rule is None or not _has_page(rule.rule):
         twin, values = "public.home", {}
     return current_app.url_for(twin, _standalone=True, **values)
 

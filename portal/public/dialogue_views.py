@@ -23,7 +23,7 @@ from portal.public import bp
 from portal.public.dialogue_forms import CancelRegistrationForm, DialogueRegistrationForm
 from portal.public.views import language_switch, remember_language
 from portal.services import dialogues as service
-from portal.web import dialogue_emails
+from portal.web import dialogue_emails, page_cache
 from portal.web import limits as web_limits
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
@@ -57,6 +57,7 @@ def _ics(dialogues: list[Dialogue]) -> bytes:
 
 
 @bp.get("/lich-tiep-cong-dan/")
+@page_cache.cached()
 def schedule() -> ResponseReturnValue:
     now = now_utc()
     return render_template(
@@ -95,6 +96,7 @@ def _open(dialogue: Dialogue) -> bool:
 
 
 @bp.route("/lich-tiep-cong-dan/<int:dialogue_id>", methods=["GET", "POST"])
+@page_cache.cached()
 def dialogue(dialogue_id: int) -> ResponseReturnValue:
     item = db.session.get(Dialogue, dialogue_id) or abort(404)
     form = DialogueRegistrationForm()
@@ -138,6 +140,7 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
         db.session.rollback()
         return _session_page(item, form, problem=_("Registration for this session is closed."))
     web_limits.count(_accepted_limits(), LIMIT_SCOPE)
+    page_cache.forget(request.path)  # the seats left changed
     session[RECEIPT_KEY] = {
         "id": receipt.registration_id,
         "dialogue": receipt.dialogue_id,

@@ -26,7 +26,7 @@ from portal.public import bp
 from portal.public.submission_forms import LookupForm, RatingForm, ReissueForm
 from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
-from portal.web import downloads
+from portal.web import downloads, page_cache
 from portal.web import uploads as web_uploads
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
@@ -34,9 +34,21 @@ from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
 
 
-@bp.route("/tra-cuu/", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
+@bp.get("/tra-cuu/")
+@page_cache.cached()
 def lookup() -> ResponseReturnValue:
+    """The form. A look-up (POST, same address) is a view of its own so that only it pays for
+    the rate limit's check."""
+    return _form_or_case()
+
+
+@bp.post("/tra-cuu/")
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+def look_up() -> ResponseReturnValue:
+    return _form_or_case()
+
+
+def _form_or_case() -> ResponseReturnValue:
     form = LookupForm()
     try:
         return _lookup(form)

@@ -8,29 +8,17 @@ from flask import abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, select
 
-from portal.extensions import cache, db
+from portal.extensions import db
 from portal.models import Article, ArticleImage, Category, article_categories
 from portal.public import bp
 from portal.services import news
+from portal.web import page_cache
 from portal.web.security import now_utc
 
 PER_PAGE = 10
 
 
-def _anonymous() -> bool:
-    """Cache only for readers without a session: their page is the same for everyone."""
-    return request.method == "GET" and current_app.config["SESSION_COOKIE_NAME"] not in (
-        request.cookies
-    )
-
-
-def _cache_key(*_args: object, **_kwargs: object) -> str:
-    from portal.web.i18n import current_language
-
-    return f"news:{current_language()}:{request.script_root}{request.full_path}"
-
-
-cached_page = cache.cached(unless=lambda: not _anonymous(), make_cache_key=_cache_key)
+cached_page = page_cache.cached(query=True)  # see portal/web/page_cache.py
 
 
 MAX_PAGE = 10_000  # far beyond the last page; a larger offset overflows the database's integer

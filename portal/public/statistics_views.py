@@ -1,7 +1,7 @@
 """The public statistics page: headline figures per month and for the year, with charts.
 
-Only counts: nothing on the page identifies a citizen or an official. Cached for anonymous
-readers like the news pages.
+Only counts: nothing on the page identifies a citizen or an official. Kept in the page cache
+(portal/web/page_cache.py) like the news pages.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from portal.extensions import db
 from portal.lib import charts
 from portal.public import bp
-from portal.public.news_views import cached_page
 from portal.services import statistics as statistics_service
+from portal.web import page_cache
 from portal.web.security import today_local
 
 FIRST_YEAR = 2020
@@ -27,7 +27,7 @@ def _year() -> int:
 
 
 @bp.get("/thong-ke")
-@cached_page
+@page_cache.cached(query=True)
 def statistics() -> ResponseReturnValue:
     today = today_local()
     year = _year()

@@ -25,11 +25,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 
 from portal.extensions import db
 from portal.lib import crypto
 from portal.public import bp
+from portal.public import submission_tokens as form_tokens
 from portal.public.submission_forms import (
     FORMS,
     KIND_SLUGS,
@@ -40,6 +41,7 @@ from portal.public.views import language_switch, remember_language
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
 from portal.web import limits as web_limits
+from portal.web import page_cache
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
@@ -62,13 +64,8 @@ IDENTITY_FIELDS = (
     "confidential",
 )
 RECEIPT_KEY = "receipt"
-ISSUED_KEYS = "submission_keys"
 RECEIPT_SHOWN_FOR = 30 * 60  # seconds a receipt shows its code again (Back, reload)
 LIMIT_SCOPE = "submission"
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
 
 
 def _contact_key() -> str:
@@ -120,15 +117,15 @@ def _build_form(kind: str) -> SubmissionForm:
 
 
 def _start_form(form: SubmissionForm) -> None:
-    """Fill the hidden fields of a new form: when it was shown, its idempotency key."""
-    form.form_started.data = _signer().dumps(time.time())
-    form.idempotency_key.data = secrets.token_urlsafe(24)
-    form.upload_token.data = secrets.token_urlsafe(24)
-    issued = [*session.get(ISSUED_KEYS, [])][-4:]
-    session[ISSUED_KEYS] = [*issued, form.idempotency_key.data]
+    """Fill the hidden fields of a new form: when it was shown, its idempotency key (made per
+    visitor even when the page comes from the page cache)."""
+    form.form_started.data = page_cache.value("form_started")
+    form.idempotency_key.data = page_cache.value("idempotency_key")
+    form.upload_token.data = page_cache.value("upload_token")
 
 
 @bp.get("/gui-don/")
+@page_cache.cached()
 def submit() -> ResponseReturnValue:
     return render_template("public/submit_choose.html", slugs=KIND_SLUGS)
 
@@ -139,6 +136,11 @@ def privacy() -> ResponseReturnValue:
 
 
 @bp.route("/gui-don/<slug>", methods=["GET", "POST"])
+@page_cache.cached(
+    form_started=form_tokens.new_form_started,
+    idempotency_key=form_tokens.new_idempotency_key,
+    upload_token=form_tokens.new_upload_token,
+)
 def submit_kind(slug: str) -> ResponseReturnValue:
     kind = SLUG_KINDS.get(slug)
     if kind is None:
@@ -222,7 +224,7 @@ def _render_form(
 ) -> ResponseReturnValue:
     """The form with everything typed kept; `problem` is said above it (limit, outage)."""
     drafts: list[Any] = []
-    if not g.get("safe_mode"):
+    if request.method == "POST" and not g.get("safe_mode"):  # a new form has no drafts yet
         try:
             drafts = list(
                 submissions.draft_attachments(
@@ -267,9 +269,9 @@ def _check_abuse(form: SubmissionForm) -> bool:
         form.website.errors = [_("Leave this field empty.")]
         return False
     try:
-        started = float(_signer().loads(form.form_started.data or ""))
+        started = float(form_tokens.signer().loads(form.form_started.data or ""))
     except (BadSignature, TypeError, ValueError):
-        form.form_started.data = _signer().dumps(time.time())
+        form.form_started.data = form_tokens.new_form_started()
         form.subject.errors = [
             *form.subject.errors,
             _("Please check what you entered and send the form again."),
@@ -291,7 +293,7 @@ def _form_is_genuine(form: SubmissionForm) -> bool:
     if csrf_field is not None and csrf_field.errors:
         return False
     try:
-        _signer().loads(form.form_started.data or "")
+        form_tokens.signer().loads(form.form_started.data or "")
     except (BadSignature, TypeError, ValueError):
         return False
     return True
@@ -344,7 +346,7 @@ def _submission_from(form: SubmissionForm, kind: str) -> submissions.Submission:
 
 def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:
     """The same form sent twice: show the first receipt again, to the same browser only."""
-    if idempotency_key in session.get(ISSUED_KEYS, []):
+    if idempotency_key in session.get(form_tokens.ISSUED_KEYS, []):
         code = submissions.access_code_for(_pepper(), idempotency_key)
         _keep_receipt(
             case.number, code, case.kind, email=False, reissue=bool(case.contact_email_hash)

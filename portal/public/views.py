@@ -10,6 +10,7 @@ from portal.extensions import db, limiter
 from portal.public import bp
 from portal.public.forms import LanguageForm
 from portal.services import health as health_service
+from portal.web import page_cache
 from portal.web.errors import after_database_error
 from portal.web.i18n import LANGUAGE_COOKIE
 from portal.web.navigation import safe_next
@@ -17,6 +18,7 @@ from portal.web.security import now_utc
 
 
 @bp.get("/")
+@page_cache.cached()
 def home() -> str:
     return render_template("public/home.html")
 

@@ -1,0 +1,152 @@
+"""Benchmark: every public page a citizen reaches first, against the bare route, with wrk.
+
+The app is served as after `make run` (gunicorn, the demo data) and wrk (Debian package
+`wrk`; 2 threads, 8 connections by default) asks for `/healthz` and then each page in turn, in
+the same run, so each page's ratio to the bare route does not depend on the machine.
+
+    .venv/bin/python benchmarks/pages.py [--seconds 5] [--workers 2] [--threads 2]
+        [--connections 8] [--database-url postgresql+psycopg://...] [--redis-url redis://...]
+        [--only /gui-don/phan-anh ...]
+
+Each page is asked for as a first-time visitor asks for it: no cookie, so a form page also
+starts a session (a Set-Cookie with the CSRF token). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import gunicorn
+
+BARE = "/healthz"
+PAGES = [
+    ("home", "/"),
+    ('"Gửi đơn" chooser', "/gui-don/"),
+    ("reflection form", "/gui-don/phan-anh"),
+    ("petition form", "/gui-don/kien-nghi"),
+    ("complaint form", "/gui-don/khieu-nai"),
+    ("denunciation form", "/gui-don/to-cao"),
+    ("reception schedule", "/lich-tiep-cong-dan/"),
+    ("a session's page", "SESSION"),
+    ('"Tra cứu" entry', "/tra-cuu/"),
+    ("news list", "/tin-tuc/"),
+    ('"Thống kê"', "/thong-ke"),
+]
+RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+TOTAL = re.compile(r"(\d+) requests in")
+NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn processes serving `port`."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f"127.0.0.1:{port}".encode() not in stat.read_bytes():
+                continue
+            fields = (stat.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str, *, port: int, seconds: float, threads: int, connections: int
+) -> tuple[float, float]:
+    """Requests per second wrk reached, and the server's CPU time per request (ms: it does not
+    depend on what else the machine runs). Any answer but 2xx/3xx stops the benchmark."""
+    cpu_before = server_cpu_seconds(port)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if failed := NON_2XX.search(out):
+        raise SystemExit(f"{url}: {failed.group(1)} answers were not 2xx/3xx")
+    cpu = server_cpu_seconds(port) - cpu_before
+    return float(RATE.search(out).group(1)), cpu * 1000 / int(TOTAL.search(out).group(1))
+
+
+def compressed_size(url: str) -> int:
+    """The page's HTML, gzip-compressed as a front proxy would send it (bytes)."""
+    with urllib.request.urlopen(url) as response:
+        return len(gzip.compress(response.read(), compresslevel=6))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database")
+    parser.add_argument("--redis-url", help="Redis for the rate limits and the page cache")
+    parser.add_argument("--only", nargs="*", help="only these paths")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    extra = {}
+    if args.redis_url:
+        extra = {
+            "RATELIMIT_STORAGE_URI": args.redis_url,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": args.redis_url,
+        }
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(
+            tmp,
+            port=args.port,
+            workers=args.workers,
+            prepare=[["calendar", "sync"], ["seed-demo"]],
+            database_url=args.database_url,
+            extra_env=extra,
+        ) as base,
+    ):
+        schedule = urllib.request.urlopen(f"{base}/lich-tiep-cong-dan/").read().decode()
+        session = re.search(r'href="(/lich-tiep-cong-dan/\d+)"', schedule).group(1)
+        pages = [(name, session if path == "SESSION" else path) for name, path in PAGES]
+        if args.only:
+            pages = [(name, path) for name, path in pages if path in args.only]
+        options = {
+            "port": args.port,
+            "seconds": args.seconds,
+            "threads": args.threads,
+            "connections": args.connections,
+        }
+        print(
+            "| page | path | bare req/s | page req/s | ratio | server CPU per request: "
+            "bare / page | compressed HTML |\n|---|---|---|---|---|---|---|"
+        )
+        for name, path in pages:
+            bare, bare_cpu = wrk(base + BARE, **options)
+            page, page_cpu = wrk(base + path, **options)
+            size = compressed_size(base + path)
+            print(
+                f"| {name} | `{path}` | {bare:.0f} | {page:.0f} | **{page / bare:.2f}** "
+                f"| {bare_cpu:.2f} / {page_cpu:.2f} ms | {size / 1024:.1f} KB |",
+                flush=True,
+            )
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"\n(gunicorn -w {args.workers}, wrk -t{args.threads} -c{args.connections} "
+        f"-d{args.seconds:.0f}s, {backend}{' and Redis' if args.redis_url else ''})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Public pages rendered once per language and kept for a short while, for every visitor
+whose page would be the same as anyone's (docs/performance.md, "Public pages").
+
+A citizen's first pages (home, "Gửi đơn", a form, the schedule, "Tra cứu") cost a full
+render each: Jinja, Babel look-ups, URL building, a few queries, 2-17 ms. Most of that is the
+same for everybody. What differs per visitor on such a page is a handful of strings: the
+CSRF token and a form's own hidden values (when it was shown, its idempotency key). Those are
+rendered as markers, the page is kept in the app's cache (Flask-Caching: each process's
+memory by default, Redis in production, so every worker and host shares it), and each visitor
+gets the kept page with the markers replaced by values made for them: the same HTML, and the
+same headers and cookies, since the after-request hooks and the session run as before.
+
+A page is served from the cache only when it is the same for everyone: a GET without a
+query string (the lists and searches that take one say so), from a visitor who is not signed
+in and has no message waiting to be shown (a flash), outside the embedded pages (whose
+cookie warning depends on the request) and outside safe mode. Anything else renders as
+before. Only a 200 answer is kept. A page that changes with the data (the schedule, a
+session's seats) is at most CACHE_DEFAULT_TIMEOUT seconds old, and `forget` drops it at once
+where the app itself changes it (a registration).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, current_app, g, request, session
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
+
+from portal.extensions import cache
+from portal.web.i18n import select_locale
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+Filler = Callable[[], str]
+
+CSRF = "csrf_token"  # Flask-WTF keeps the signed token of the request in g under this name
+# Letters and digits only: HTML and attribute escaping leave a marker as it is.
+MARKER = "pagecacheQ7vX{}Z"
+MARKERS = re.compile(rb"pagecacheQ7vX([a-z_]+)Z")  # split around it: text, name, text, ...
+KEY_PREFIX = "page:"
+
+
+def marker(name: str) -> str:
+    return MARKER.format(name)
+
+
+def value(name: str) -> str:
+    """The per-visitor value `name` for the page being rendered: a marker while the page is
+    being rendered for the cache, otherwise a value made for this visitor."""
+    fillers: Mapping[str, Filler] = g.get("page_fillers", {})
+    if g.get("page_caching"):
+        return marker(name)
+    return fillers[name]()
+
+
+def cacheable(*, query: bool = False) -> bool:
+    """True when this request's page is the same as anyone's (see the module docstring);
+    with `query`, also for an address with a query string (a list's page, a search)."""
+    if request.method != "GET" or (request.query_string and not query) or g.get("embeddable"):
+        return False
+    if g.get("safe_mode") or not current_app.config.get("CACHE_TYPE"):
+        return False
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return True
+    return "_user_id" not in session and "_flashes" not in session  # signed in; a message
+
+
+def _key(path: str, language: str) -> str:
+    return f"{KEY_PREFIX}{language}:{request.script_root}{path}"
+
+
+def _request_key() -> str:
+    path = request.full_path if request.query_string else request.path
+    return _key(path, select_locale())  # Babel's own look-up costs more
+
+
+def forget(path: str) -> None:
+    """Drop the kept copies of the page at `path` (every language), e.g. after a change that
+    the page shows."""
+    for language in current_app.config["LANGUAGES"]:
+        cache.delete(_key(path, language))
+
+
+def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:
+    """Serve the view's page from the cache when `cacheable(query=query)`; `fillers` make
+    the values that differ per visitor (the view reads them with `value(name)`); the CSRF
+    token is always one of them."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            g.page_fillers = fillers
+            if not cacheable(query=query):
+                return view(*args, **kwargs)
+            key = _request_key()
+            kept = cache.get(key)
+            if kept is None:
+                response = _render_with_markers(view, args, kwargs)
+                parts = tuple(MARKERS.split(response.get_data()))
+                if response.status_code != 200 or response.direct_passthrough:
+                    response.set_data(_fill(parts, fillers))
+                    return response
+                kept = (parts, response.content_type or "")
+                cache.set(key, kept)
+            parts, content_type = kept
+            return current_app.response_class(_fill(parts, fillers), content_type=content_type)
+
+        return wrapped  # type: ignore[return-value]  # same signature as the view
+
+    return decorate
+
+
+def _render_with_markers(
+    view: Callable[..., ResponseReturnValue], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Response:
+    g.page_caching = True
+    setattr(g, CSRF, marker(CSRF))  # what generate_csrf returns while the page renders
+    try:
+        return current_app.make_response(view(*args, **kwargs))
+    finally:
+        g.pop("page_caching", None)
+        g.pop(CSRF, None)
+
+
+def _fill(parts: tuple[bytes, ...], fillers: Mapping[str, Filler]) -> bytes:
+    """The page with each marker replaced by its value for this visitor. The page is kept
+    split at its markers (text, name, text, ...), as UTF-8 bytes: one join per request."""
+    filled = list(parts)
+    made: dict[bytes, bytes] = {}
+    for index in range(1, len(filled), 2):
+        name = filled[index]
+        if name not in made:
+            text = name.decode()
+            made[name] = (generate_csrf() if text == CSRF else fillers[text]()).encode()
+        filled[index] = made[name]
+    return b"".join(filled)

@@ -138,6 +138,9 @@ class Case(Model):
     # The nearest open deadline, kept by the services so the queue can sort and filter on an
     # index instead of grouping the deadlines table on every page.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    # The local day of the latest event that ended the case without an answer (guided,
+    # forwarded, not accepted, filed, withdrawn): kept by a trigger on case_events (0022).
+    ended_on: Mapped[date | None] = mapped_column(Date)
     # Folded (no accents, lower case) subject, content and, unless confidential, names.
     search_text: Mapped[str] = mapped_column(Text, default="")
     satisfaction_rating: Mapped[int | None]
@@ -188,6 +191,25 @@ class OpenCaseTally(Model):
     next_due_on: Mapped[date] = mapped_column(Date, primary_key=True)
     division_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     assignee_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cases: Mapped[int]
+
+
+class CaseTally(Model):
+    """How many cases count in one figure of the statistics on one day, in one division.
+
+    Kept by database triggers on `cases`, `deadlines` and `case_events` (migration 0022),
+    never written by the app; the statistics read these rows instead of counting a year of
+    cases. `dimension` names the figure and `value` what is counted in it (see the migration
+    and services/statistics/tallies.py); 0 stands for "no division". A migration that
+    rebuilds `cases` (batch mode on SQLite) must create the triggers again.
+    """
+
+    __tablename__ = "case_tallies"
+
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    division_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
     cases: Mapped[int]
 
 

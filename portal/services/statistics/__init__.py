@@ -1,7 +1,8 @@
 """Statistics of the department's work for a period, counted by the database.
 
-Every figure is an aggregate (COUNT/SUM ... GROUP BY): no case is loaded into Python, so a
-year of a million cases answers in the time a few index scans take. A period is a span of
+Every case figure is a sum of the tallies the database keeps per figure, day and division
+(`tallies`, migration 0022): no case is read, so a year of a million cases answers in the
+time a few thousand small rows take. A period is a span of
 local (Asia/Ho_Chi_Minh) days, both ends included; `division_id` narrows the case figures
 and the follow-ups to one division (sessions and articles belong to the whole department).
 
@@ -34,8 +35,9 @@ What the figures mean:
 - **articles**: articles published in the period (and not scheduled for later), per category.
 
 The package: `conditions` (what is counted, shared with the queue), `figures` (the data),
-`period` (`compute`), `activity` (sessions, follow-ups, articles) and `headlines` (the public
-figures per month); every name is importable from the package as before.
+`tallies` (reading `case_tallies`), `period` (`compute`), `activity` (sessions, follow-ups,
+articles) and `headlines` (the public figures per month); every name is importable from the
+package as before.
 """
 
 from portal.services.statistics.conditions import (

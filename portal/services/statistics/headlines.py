@@ -3,19 +3,18 @@ nothing in them identifies anyone."""
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import dialogues as dialogue_rules
 from portal.domain.periods import rate
-from portal.domain.workflow import OPEN_STATUSES
-from portal.models import Case, Deadline, Dialogue
+from portal.models import Dialogue
+from portal.services.statistics import tallies
 from portal.services.statistics.conditions import moments
 
 
@@ -68,34 +67,31 @@ def public_headlines(session: Session, *, year: int, today: date) -> list[Headli
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     last_month = 12 if today.year > year else (today.month if today.year == year else 0)
-    overdue = and_(Case.status.in_(OPEN_STATUSES), Case.next_due_on < today)
-    received, resolved, met = {}, {}, {}
-    # One range per month and figure: each reads a covering index, nothing is sorted.
-    for month in range(1, last_month + 1):
-        first = date(year, month, 1)
-        last = date(year, month, month_calendar.monthrange(year, month)[1])
-        received[month] = session.execute(
-            select(
-                func.count(),
-                func.sum(case((overdue, 1), else_=0)),
-                func.sum(func.coalesce(Case.satisfaction_rating, 0)),
-                func.count(Case.satisfaction_rating),
-            ).where(Case.received_on >= first, Case.received_on <= last)
-        ).one()
-        resolved[month] = session.scalar(
-            select(func.count()).where(Case.answered_on >= first, Case.answered_on <= last)
-        )
-        met[month] = session.execute(
-            select(
-                func.sum(case((Deadline.met_on <= Deadline.due_on, 1), else_=0)),
-                func.sum(case((Deadline.met_on > Deadline.due_on, 1), else_=0)),
-            ).where(
-                Deadline.met_on >= first,
-                Deadline.met_on <= last,
-                Deadline.stopped_reason.is_(None),
-                Deadline.case_id.is_not(None),
-            )
-        ).one()
+    # the year's tallies (migration 0022), per day, summed here per month
+    figures: dict[str, Counter[int]] = {
+        name: Counter()
+        for name in ("received", "resolved", "on_time", "late", "overdue", "rating", "rated")
+    }
+    today_iso = today.isoformat()
+    for dimension, day, count in tallies.per_day(
+        session, *tallies.where(("status", "answered"), start=start, end=end)
+    ):
+        figures["received" if dimension == "status" else "resolved"][day.month] += int(count)
+    for dimension, day, value, count in tallies.by_day(
+        session, *tallies.where(("open", "rating", "met"), start=start, end=end)
+    ):
+        month, count = day.month, int(count)
+        if dimension == "open":
+            due = value.partition("/")[2]
+            if due and due < today_iso:
+                figures["overdue"][month] += count
+        elif dimension == "rating":
+            figures["rating"][month] += int(value.partition("/")[0]) * count
+            figures["rated"][month] += count
+        else:
+            timing = value.rpartition("/")[2]
+            if timing in ("on_time", "late"):
+                figures[timing][month] += count
     begin, finish = moments(start, end)
     held: Counter[int] = Counter(
         dialogue_rules.local_day(moment).month
@@ -107,18 +103,17 @@ def public_headlines(session: Session, *, year: int, today: date) -> list[Headli
     )
     rows = []
     for month in range(1, last_month + 1):
-        got = received[month]
         rows.append(
             Headline(
                 year=year,
                 month=month,
-                received=int(got[0] or 0),
-                resolved=int(resolved[month] or 0),
-                met_on_time=int(met[month][0] or 0),
-                met_late=int(met[month][1] or 0),
-                overdue=int(got[1] or 0),
-                rating_total=int(got[2] or 0),
-                rated=int(got[3] or 0),
+                received=figures["received"][month],
+                resolved=figures["resolved"][month],
+                met_on_time=figures["on_time"][month],
+                met_late=figures["late"][month],
+                overdue=figures["overdue"][month],
+                rating_total=figures["rating"][month],
+                rated=figures["rated"][month],
                 sessions_held=held[month],
             )
         )

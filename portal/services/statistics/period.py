@@ -1,123 +1,117 @@
-"""`compute`: every figure of the officials' statistics for a period, each an aggregate the
-database counts (the cases' figures here, the other work's in `activity`)."""
+"""`compute`: every figure of the officials' statistics for a period: the cases' figures here,
+summed from the tallies the database keeps (`tallies`, migration 0022), the other work's in
+`activity`."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Date, case, func, select
 from sqlalchemy.orm import Session
 
 from portal.domain.periods import mean, median
-from portal.domain.workflow import KINDS, OPEN_STATUSES
-from portal.models import Case, Deadline
+from portal.domain.workflow import KINDS
+from portal.services.statistics import tallies
 from portal.services.statistics.activity import article_figures, follow_up_figures, session_figures
 from portal.services.statistics.conditions import (
     ANSWERED_STATUSES,
     OUTCOMES,
     OUTSIDE_GROUND,
     RATINGS,
-    open_on_parts,
 )
 from portal.services.statistics.figures import RuleFigures, Statistics
 
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def _in_division(division_id: int | None) -> list[ColumnElement[bool]]:
-    return [Case.division_id == division_id] if division_id else []
+# The dimensions of the cases received in the period.
+RECEIVED = ("kind", "channel", "field", "status", "rating")
 
 
 def compute(
     session: Session, *, start: date, end: date, division_id: int | None, today: date
 ) -> Statistics:
-    """Every figure of the officials' statistics for the days start..end (see the package)."""
-    division = _in_division(division_id)
-    # Grouped in the order of ix_cases_statistics, which also holds received_on: the database
-    # reads that index in order instead of sorting the period's cases.
-    grouped = (
-        Case.kind,
-        Case.channel,
-        Case.status,
-        Case.field,
-        Case.satisfaction_rating,
-        Case.outcome_ground,
-    )
-    received_day = _unsorted(session, Case.received_on)
-    received_rows = session.execute(
-        select(*grouped, func.count())
-        .where(received_day >= start, received_day <= end, *division)
-        .group_by(*grouped)
-    ).all()
+    """Every figure of the officials' statistics for the days start..end (see the package),
+    read from the tallies the database keeps (`tallies`), never from the cases themselves."""
     by_kind: Counter[str] = Counter({kind: 0 for kind in KINDS})
     by_channel: Counter[str] = Counter()
     by_field: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     ratings: Counter[int] = Counter({rating: 0 for rating in RATINGS})
-    outside = answered = 0
-    for kind, channel, status, field_name, rating, ground, count in received_rows:
-        by_kind[kind] += count
-        by_channel[channel] += count
-        by_field[field_name or ""] += count
-        by_status[status] += count
-        if status in ANSWERED_STATUSES:
-            answered += count
-            if rating in ratings:
-                ratings[rating] += count
-        if status in ("guided", "forwarded") or (
-            status == "not_accepted" and ground == OUTSIDE_GROUND
-        ):
-            outside += count
+    outside = 0
+    received_rows = tallies.by_value(
+        session,
+        *tallies.where(RECEIVED, division_id=division_id, start=start, end=end),
+    )
+    for dimension, value, count in received_rows:
+        count = int(count)
+        if dimension == "kind":
+            by_kind[value] += count
+        elif dimension == "channel":
+            by_channel[value] += count
+        elif dimension == "field":
+            by_field[value] += count
+        elif dimension == "rating":
+            rating, _, mark = value.partition("/")
+            if "/" + mark == tallies.ANSWERED_MARK and int(rating) in ratings:
+                ratings[int(rating)] += count
+        else:
+            status, _, ground = value.partition("/")
+            by_status[status] += count
+            if status in ("guided", "forwarded") or (
+                status == "not_accepted" and ground == OUTSIDE_GROUND
+            ):
+                outside += count
+    by_kind = Counter({kind: n for kind, n in by_kind.items() if n or kind in KINDS})
+    by_channel = Counter({name: n for name, n in by_channel.items() if n})
+    by_field = Counter({name: n for name, n in by_field.items() if n})
     received = sum(by_status.values())
+    answered = sum(by_status[status] for status in ANSWERED_STATUSES)
     outcomes = {name: sum(by_status[s] for s in statuses) for name, statuses in OUTCOMES.items()}
     unclassified = outcomes["unclassified"]
 
-    # three counts rather than one OR, so each can use its own index
-    carried_over = sum(_count(session, part, *division) for part in open_on_parts(start))
-
-    met_rows = session.execute(
-        _with_division(
-            select(
-                Deadline.rule_id,
-                func.sum(case((Deadline.met_on <= Deadline.due_on, 1), else_=0)),
-                func.sum(case((Deadline.met_on > Deadline.due_on, 1), else_=0)),
-            )
-            .where(
-                Deadline.case_id.is_not(None),
-                Deadline.met_on >= start,
-                Deadline.met_on <= end,
-                Deadline.stopped_reason.is_(None),
-            )
-            .group_by(Deadline.rule_id)
-            .order_by(Deadline.rule_id),
-            division_id,
+    # open when it began; answered since; ended otherwise since (see the package)
+    carried_over = (
+        tallies.total(
+            session, *tallies.where(["open"], division_id=division_id, end=_before(start))
         )
-    ).all()
-    by_rule = tuple(
-        RuleFigures(rule_id, int(on_time or 0), int(late or 0))
-        for rule_id, on_time, late in met_rows
+        + tallies.total(
+            session,
+            *tallies.where(["answered"], division_id=division_id, start=start),
+            *tallies.received_before(start, answered=True),
+        )
+        + tallies.total(
+            session,
+            *tallies.where(["ended"], division_id=division_id, start=start),
+            *tallies.received_before(start),
+        )
     )
 
-    open_row = session.execute(
-        select(
-            func.count(),
-            func.sum(case((Case.next_due_on < today, 1), else_=0)),
-        ).where(Case.status.in_(OPEN_STATUSES), Case.received_on <= end, *division)
-    ).one()
-
-    # Grouped by the two days in the order of ix_cases_answered: no sort; a year has a few
-    # thousand pairs, turned into days here.
-    histogram: Counter[int] = Counter()
-    for answered_on, received_on, count in session.execute(
-        select(Case.answered_on, Case.received_on, func.count())
-        .where(Case.answered_on >= start, Case.answered_on <= end, *division)
-        .group_by(Case.answered_on, Case.received_on)
+    met: dict[str, list[int]] = {}
+    for _dimension, value, count in tallies.by_value(
+        session, *tallies.where(["met"], division_id=division_id, start=start, end=end)
     ):
-        histogram[(answered_on - received_on).days] += count
+        rule_id, _, timing = value.rpartition("/")
+        counts = met.setdefault(rule_id, [0, 0])
+        if timing == "on_time":
+            counts[0] += int(count)
+        elif timing == "late":
+            counts[1] += int(count)
+    by_rule = tuple(RuleFigures(rule_id, *met[rule_id]) for rule_id in sorted(met))
+
+    open_now = overdue_now = 0
+    today_iso = today.isoformat()
+    for _dimension, value, count in tallies.by_value(
+        session, *tallies.where(["open"], division_id=division_id, end=end)
+    ):
+        open_now += int(count)
+        due = value.partition("/")[2]
+        if due and due < today_iso:
+            overdue_now += int(count)
+
+    # days to resolve: the database turns each (answered_on, received_on) into days
+    histogram: Counter[int] = Counter()
+    for days, count in tallies.days_to_resolve(
+        session, *tallies.where(["answered"], division_id=division_id, start=start, end=end)
+    ):
+        histogram[int(days)] += int(count)
 
     sessions = session_figures(session, start, end, today)
     follow_ups = follow_up_figures(session, start, end, division_id)
@@ -137,8 +131,8 @@ def compute(
         unclassified=unclassified,
         outcomes=outcomes,
         deadlines_by_rule=by_rule,
-        open_now=int(open_row[0] or 0),
-        overdue_now=int(open_row[1] or 0),
+        open_now=open_now,
+        overdue_now=overdue_now,
         resolved=sum(histogram.values()),
         days_to_resolve_average=mean(histogram),
         days_to_resolve_median=median(histogram),
@@ -151,20 +145,5 @@ def compute(
     )
 
 
-def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
-
-
-def _with_division(query: Any, division_id: int | None) -> Any:
-    if not division_id:
-        return query
-    return query.where(Deadline.case_id.in_(select(Case.id).where(Case.division_id == division_id)))
-
-
-def _unsorted(session: Session, column: Any) -> Any:
-    """`column` as SQLite's planner will not use for a range: a grouped query then reads a
-    covering index in GROUP BY order instead of sorting every row it counts. PostgreSQL
-    hashes the groups, so there the column stays as it is."""
-    if _dialect(session) == "sqlite":
-        return func.date(column, type_=Date)
-    return column
+def _before(day: date) -> date:
+    return day - timedelta(days=1)

@@ -166,6 +166,20 @@ def gunicorn(
         server.wait()
 
 
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn processes serving `port`."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f"127.0.0.1:{port}".encode() not in stat.read_bytes():
+                continue
+            fields = (stat.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def timed(action: Callable[[], object], repeat: int = 31) -> float:
     """The median of `repeat` runs of `action`, in milliseconds, after one warm-up run."""
     action()

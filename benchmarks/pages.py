@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import gunicorn
+from common import gunicorn, server_cpu_seconds
 
 BARE = "/healthz"
 PAGES = [
@@ -46,20 +45,6 @@ PAGES = [
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 TOTAL = re.compile(r"(\d+) requests in")
 NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
-
-
-def server_cpu_seconds(port: int) -> float:
-    """CPU time (user + system) used so far by the gunicorn processes serving `port`."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if f"127.0.0.1:{port}".encode() not in stat.read_bytes():
-                continue
-            fields = (stat.parent / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended meanwhile
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(

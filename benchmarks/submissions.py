@@ -1,83 +1,108 @@
-"""Benchmark: full web submissions per second under gunicorn, against a bare route.
+"""Benchmark: full web submissions per second under gunicorn, against the bare route, with wrk.
 
-Each submission is what a citizen's browser does: GET the form, POST it with the CSRF token
-and the hidden fields, follow the redirect to the receipt. The bare route (/healthz) is
-measured in the same run on the same server, so the ratio does not depend on the machine.
+Each submission is what a citizen's browser does (benchmarks/submission.lua): GET the form,
+POST it with the CSRF token, the hidden fields and the session cookie, GET the receipt it
+redirects to. The bare route (/healthz) is measured in the same run on the same server, so
+the ratio does not depend on the machine; the server's CPU time per request or submission is
+printed too (it does not depend on what else the machine runs).
 
-    .venv/bin/python benchmarks/submissions.py [--seconds 15] [--clients 4] [--workers 2]
+    .venv/bin/python benchmarks/submissions.py [--seconds 10] [--workers 2] [--connections 8]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/EMPTY_DB]
         [--redis-url redis://127.0.0.1:6379/14]
 
-Without --database-url it serves a fresh SQLite file; with it, the production setup:
-PostgreSQL (give an empty database) and, with --redis-url, Redis for the rate limits.
+Without --database-url it serves a fresh SQLite file (durable commits: WAL, synchronous=FULL);
+with it, the production setup: PostgreSQL (give an empty database) and, with --redis-url,
+Redis for the rate limits and the page cache.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import NO_LIMITS, REFLECTION, bare_once, gunicorn, measure
+from common import NO_LIMITS, REFLECTION, gunicorn, server_cpu_seconds
 
-FIELD_RE = re.compile(
-    r'name="(csrf_token|form_started|idempotency_key|upload_token)"[^>]*value="([^"]*)"'
-)
-FORM = REFLECTION
+SCRIPT = Path(__file__).resolve().parent / "submission.lua"
+RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+TOTAL = re.compile(r"(\d+) requests in")
+COUNTS = re.compile(r"submissions completed: (\d+) failed: (\d+)")
 
 
-def submit_once(base: str, number: int) -> None:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/gui-don/phan-anh").read().decode()
-    data = dict(FIELD_RE.findall(page))
-    data.update(FORM, phone=f"09{number % 100_000_000:08d}")
-    body = urllib.parse.urlencode(data).encode()
-    with opener.open(f"{base}/gui-don/phan-anh", data=body) as response:  # follows the 303
-        receipt = response.read().decode()
-    if "access-code" not in receipt:
-        raise RuntimeError("no receipt")
+def run_wrk(arguments: list[str], port: int) -> tuple[str, float]:
+    """wrk's output and the server's CPU seconds it cost."""
+    before = server_cpu_seconds(port)
+    out = subprocess.run(["wrk", *arguments], capture_output=True, text=True, check=True).stdout
+    return out, server_cpu_seconds(port) - before
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
     production_parts = {}
     if args.database_url:
         production_parts["DATABASE_URL"] = args.database_url
     if args.redis_url:
-        production_parts["RATELIMIT_STORAGE_URI"] = args.redis_url
+        production_parts.update(
+            RATELIMIT_STORAGE_URI=args.redis_url,
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=args.redis_url,
+        )
+    typed = urllib.parse.urlencode({key: value for key, value in REFLECTION.items()})
     with (
         tempfile.TemporaryDirectory() as tmp,
         gunicorn(
             tmp,
             port=args.port,
             workers=args.workers,
-            extra_env={
-                **NO_LIMITS,
-                **production_parts,
-            },
+            prepare=[["calendar", "sync"]],
+            database_url=args.database_url,
+            extra_env={**NO_LIMITS, **production_parts},
         ) as base,
     ):
-        bare = measure(bare_once, base, args.seconds, args.clients)
-        full = measure(submit_once, base, args.seconds, args.clients)
+        bare_out, bare_cpu = run_wrk(
+            ["-t2", f"-c{args.connections}", f"-d{args.seconds}s", f"{base}/healthz"], args.port
+        )
+        full_out, full_cpu = run_wrk(
+            [
+                f"-t{args.connections}",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "-s",
+                str(SCRIPT),
+                base,
+                "--",
+                typed,
+            ],
+            args.port,
+        )
+    bare = float(RATE.search(bare_out).group(1))
+    bare_requests = int(TOTAL.search(bare_out).group(1))
+    completed, failed = (int(n) for n in COUNTS.search(full_out).groups())
+    if failed:
+        raise SystemExit(f"{failed} submissions failed:\n{full_out}")
+    full = completed / args.seconds
+    backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"bare route: {bare:.0f} req/s; full submissions: {full:.1f}/s; "
-        f"ratio {full / bare:.3f} (gunicorn -w {args.workers}, {args.clients} clients, "
-        f"{args.seconds:.0f} s each, {'PostgreSQL' if args.database_url else 'SQLite'}"
+        f"bare route: {bare:.0f} req/s ({bare_cpu * 1000 / bare_requests:.2f} ms server CPU "
+        f"each); full submissions: {full:.1f}/s ({full_cpu * 1000 / max(completed, 1):.2f} ms "
+        f"server CPU each); ratio **{full / bare:.3f}** (gunicorn -w {args.workers}, wrk "
+        f"{args.connections} connections, {args.seconds} s each, {backend}"
         f"{' and Redis' if args.redis_url else ''})"
     )
 

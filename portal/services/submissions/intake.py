@@ -118,7 +118,8 @@ def submit(
             )
 
     case.search_text = search_text(case)
-    _insert_with_number(session, case)
+    # The first event and deadlines go in with the case itself: appended after its insert,
+    # each would first load the (empty) list from the database.
     case.events.append(
         CaseEvent(
             at=now,
@@ -146,6 +147,7 @@ def submit(
             )
         )
     case.refresh_next_due()
+    _insert_with_number(session, case)
     if submission.upload_token:
         session.execute(
             update(Attachment)

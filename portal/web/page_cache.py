@@ -22,6 +22,7 @@ where the app itself changes it (a registration).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
@@ -77,11 +78,48 @@ def _request_key() -> str:
     return _key(path, select_locale())  # Babel's own look-up costs more
 
 
+Kept = tuple[tuple[bytes, ...], str]  # the page split at its markers, its content type
+# Each process also keeps what it last read from the shared cache for a moment, so that a
+# popular page costs no round trip to Redis and no unpickling on every request. A page is
+# then at most CACHE_DEFAULT_TIMEOUT + LOCAL_SECONDS old, and `forget` reaches the other
+# processes within LOCAL_SECONDS.
+LOCAL_SECONDS = 2.0
+LOCAL_ENTRIES = 256
+
+
+def _local() -> dict[str, tuple[float, Kept]]:
+    return current_app.extensions.setdefault("page_cache_local", {})  # one dict per app
+
+
+def _get(key: str) -> Kept | None:
+    now = time.monotonic()
+    local = _local()
+    if (held := local.get(key)) is not None and held[0] > now:
+        return held[1]
+    kept: Kept | None = cache.get(key)
+    if kept is not None:
+        _hold(local, key, kept, now)
+    return kept
+
+
+def _put(key: str, kept: Kept) -> None:
+    cache.set(key, kept)
+    if current_app.config["CACHE_TYPE"] != "NullCache":
+        _hold(_local(), key, kept, time.monotonic())
+
+
+def _hold(local: dict[str, tuple[float, Kept]], key: str, kept: Kept, now: float) -> None:
+    if len(local) >= LOCAL_ENTRIES:
+        local.clear()
+    local[key] = (now + LOCAL_SECONDS, kept)
+
+
 def forget(path: str) -> None:
     """Drop the kept copies of the page at `path` (every language), e.g. after a change that
     the page shows."""
     for language in current_app.config["LANGUAGES"]:
         cache.delete(_key(path, language))
+        _local().pop(_key(path, language), None)
 
 
 def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:
@@ -96,7 +134,7 @@ def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:
             if not cacheable(query=query):
                 return view(*args, **kwargs)
             key = _request_key()
-            kept = cache.get(key)
+            kept = _get(key)
             if kept is None:
                 response = _render_with_markers(view, args, kwargs)
                 parts = tuple(MARKERS.split(response.get_data()))
@@ -104,7 +142,7 @@ def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:
                     response.set_data(_fill(parts, fillers))
                     return response
                 kept = (parts, response.content_type or "")
-                cache.set(key, kept)
+                _put(key, kept)
             parts, content_type = kept
             return current_app.response_class(_fill(parts, fillers), content_type=content_type)
 

@@ -1,9 +1,10 @@
 """Full-text search over cases' folded text: FTS5 on SQLite, a tsvector index on PostgreSQL.
 
-The indexes live outside the models (virtual tables and triggers on SQLite, expression
-indexes on PostgreSQL), created by migrations 0011 (every case) and 0016 (open cases only,
-for the working queue); `matches` builds the conditions the queue uses. Both look for
-whole words by prefix, so "cot dien" finds "Cột điện đổ".
+The indexes live outside the models (virtual tables and triggers on SQLite; on PostgreSQL a
+stored tsvector column, cases.search_vector, and GIN indexes on it), created by migrations
+0011 (every case), 0016 (open cases only, for the working queue) and 0022 (the stored
+column); `matches` builds the conditions the queue uses. Both look for whole words by
+prefix, so "cot dien" finds "Cột điện đổ".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from portal.models import Case
@@ -24,8 +25,13 @@ OBJECTS = frozenset(
         "open_cases_fts",
         "ix_cases_open_search_tsv",
         "ix_cases_open_id_due",
+        "search_vector",
+        "ix_cases_search_vector",
+        "ix_cases_open_search_vector",
     }
 )
+# cases.search_vector on PostgreSQL (migration 0022), generated from search_text.
+SEARCH_VECTOR = literal_column("cases.search_vector")
 _WORD = re.compile(r"[a-z0-9]+")
 # Above this many matches a search is "common" on SQLite and planned differently (`matches`).
 COMMON = 2_000
@@ -62,9 +68,9 @@ def matches(session: Session, terms: list[str], *, open_only: bool = False) -> M
         return None
     if session.get_bind().dialect.name == "postgresql":
         query = " & ".join(f"{word}:*" for word in words)
-        condition = func.to_tsvector("simple", Case.search_text).op("@@")(
-            func.to_tsquery("simple", query)
-        )
+        # The stored column (migration 0022), not the expression: reading it is what makes
+        # checking a row cheap when the list's own index is walked.
+        condition = SEARCH_VECTOR.op("@@")(func.to_tsquery("simple", query))
         return Match(condition, condition)
     table = "open_cases_fts" if open_only else "cases_fts"
     expression = " ".join(f'"{word}"*' for word in words)

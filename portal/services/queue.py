@@ -72,8 +72,10 @@ EXPORT_COLUMNS = load_only(
     raiseload=True,
 )
 
-# Counts above this show as "more than COUNT_CAP": exact figures are the statistics' job.
-COUNT_CAP = 10_000
+# Counts not read from the tallies (a text search, a status, a statistics figure's list) stop
+# past this and show as "more than 500": counting every match of a common word among a
+# million cases costs more than the page itself, and exact figures are the statistics' job.
+COUNT_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,8 @@ def search(
     exact = counts is not None
     if counts is None:
         # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word
-        # at a million cases would otherwise count a hundred thousand matches three times.
+        # at a million cases would otherwise count a hundred thousand matches three times,
+        # and the cost of a capped count does not grow with the matches.
         # The filter's own columns only, so PostgreSQL can answer from the
         # (next_due_on, assignee_id, division_id) index without visiting the table.
         counts = _counted(session, query, found, today, soon)

@@ -9,12 +9,17 @@ prefix, so "cot dien" finds "Cột điện đổ".
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, Subquery, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from portal.domain.search import has_word_prefixes
 from portal.models import Case
 
 # Names the schema comparison must not count as drift (see migrations/env.py).
@@ -31,7 +36,7 @@ OBJECTS = frozenset(
     }
 )
 # cases.search_vector on PostgreSQL (migration 0022), generated from search_text.
-SEARCH_VECTOR = literal_column("cases.search_vector")
+SEARCH_VECTOR: ColumnElement[object] = literal_column("cases.search_vector")
 _WORD = re.compile(r"[a-z0-9]+")
 # Above this many matches a search is "common" on SQLite and planned differently (`matches`).
 COMMON = 2_000
@@ -48,6 +53,12 @@ class Match:
 
     by_id: ColumnElement[bool]
     in_list_order: ColumnElement[bool]
+    # PostgreSQL, a common word: the planner takes a prefix query to match 2% of the rows a
+    # word (0.04% for two), so it would read every match from the GIN index and sort them.
+    # The list then asks for the check as a column of its own ordered query (`walked`), for
+    # the page and, unless among open cases (a small index), for the count.
+    walk_page: bool = False
+    walk_count: bool = False
 
 
 def _words(terms: list[str]) -> list[str]:
@@ -57,11 +68,15 @@ def _words(terms: list[str]) -> list[str]:
     return words[:8]
 
 
-def matches(session: Session, terms: list[str], *, open_only: bool = False) -> Match | None:
+def matches(
+    session: Session, terms: list[str], *, open_only: bool = False, few: bool = False
+) -> Match | None:
     """The conditions on Case for these folded search terms (None when there is nothing).
 
     `open_only`: the list holds only cases with a running clock, so the open cases' own index
     answers (migration 0016). On PostgreSQL the planner picks that partial index by itself.
+    `few`: the list holds a few cases at most (the open cases without a clock), each checked
+    as it is read, whatever the index would say.
     """
     words = _words(terms)
     if not words:
@@ -71,26 +86,103 @@ def matches(session: Session, terms: list[str], *, open_only: bool = False) -> M
         # The stored column (migration 0022), not the expression: reading it is what makes
         # checking a row cheap when the list's own index is walked.
         condition = SEARCH_VECTOR.op("@@")(func.to_tsquery("simple", query))
-        return Match(condition, condition)
+        if few or not _common_on_postgresql(session, words):
+            return Match(condition, condition)
+        return Match(condition, condition, walk_page=True, walk_count=not open_only)
+    # Each row's own text, checked as it is read (has_word_prefixes, the FTS5 query asked of
+    # one row): no FTS5 query, which for a common word reads every match.
+    check = _row_check(session, words)
+    if few:
+        return Match(check, check)
     table = "open_cases_fts" if open_only else "cases_fts"
     expression = " ".join(f'"{word}"*' for word in words)
     match = text(f"{table} MATCH :expression").bindparams(expression=expression)
     fts = select(text("rowid")).select_from(text(table)).where(match).scalar_subquery()
-    found = session.scalar(
-        select(func.count()).select_from(
-            select(text("1")).select_from(text(table)).where(match).limit(COMMON).subquery()
-        )
-    )
     by_id = Case.id.in_(fts)
-    if found is None or found < COMMON:
+    if not _common(session, table, words):
         return Match(by_id, by_id)
     # A common word: let SQLite walk the list's own index (deadline or date order) and check
-    # each row against the matches, instead of fetching every match and sorting them all.
-    # "id + 0" keeps the planner from driving the query by the matches' ids.
-    walk = (Case.id + 0).in_(fts)
-    # Among open cases the matches are counted through the small covering index of open
-    # cases (id, next_due_on); among all cases, walking is cheaper for the count as well.
-    return Match(by_id if open_only else walk, walk)
+    # each row, instead of fetching every match and sorting them all. Among open cases the
+    # matches are counted through the small covering index of open cases (id, next_due_on)
+    # and the walk checks them against the open matches ("id + 0" keeps the planner from
+    # driving the query by their ids); among all cases (125,000 matches of "cot dien" at a
+    # million) each row's text is checked instead, for the count (which stops past the
+    # queue's cap) as for the page.
+    if open_only:
+        return Match(by_id, (Case.id + 0).in_(fts))
+    return Match(check, check)
+
+
+def _common(session: Session, table: str, words: list[str]) -> bool:
+    """True when COMMON rows of the FTS5 `table` or more match. The whole words are asked
+    first: their matches are among the prefixes' and come without merging every word that
+    starts with them, which for "dien"* at a million cases costs 9 ms."""
+    for expression in (
+        " ".join(f'"{word}"' for word in words),
+        " ".join(f'"{word}"*' for word in words),
+    ):
+        match = text(f"{table} MATCH :expression").bindparams(expression=expression)
+        first = select(text("1")).select_from(text(table)).where(match).limit(COMMON)
+        if (session.scalar(select(func.count()).select_from(first.subquery())) or 0) >= COMMON:
+            return True
+    return False
+
+
+def _common_on_postgresql(session: Session, words: list[str]) -> bool:
+    """True when the column's statistics (ANALYZE's most common words and their share of
+    rows) say the words are together in COMMON cases or more, assuming they occur
+    independently; a word none of them starts is rare."""
+    stats = session.execute(
+        text(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs, reltuples"
+            " FROM pg_stats JOIN pg_class ON pg_class.oid = 'cases'::regclass"
+            " WHERE schemaname = current_schema() AND tablename = 'cases'"
+            " AND attname = 'search_vector'"
+        )
+    ).first()
+    if stats is None or stats[0] is None:
+        return False
+    elements, frequencies, rows = stats
+    pairs = list(zip(elements, frequencies[: len(elements)], strict=True))  # then min, max, nulls
+    share = 1.0
+    for word in words:
+        share *= min(1.0, sum(frequency for word_, frequency in pairs if word_.startswith(word)))
+    return share * max(rows, 0) >= COMMON
+
+
+def walked(query: Select[Any], match: ColumnElement[bool], *columns: Any) -> Subquery:
+    """`query` (ordered, and with its cursor) with `columns` and the search's check as a
+    column "hit", behind OFFSET 0: PostgreSQL plans it as it would without the search
+    (walking the list's own index in its order) and the outer query keeps the rows that
+    hit, stopping at its LIMIT; the planner's guess of how many hit no longer matters."""
+    return query.with_only_columns(*columns, match.label("hit")).offset(0).subquery()
+
+
+def _row_check(session: Session, words: list[str]) -> ColumnElement[bool]:
+    """has_word_prefixes(cases.search_text, words) = 1, the function made known to this
+    session's SQLite connection."""
+    connection = session.connection().connection.dbapi_connection
+    if isinstance(connection, sqlite3.Connection):
+        connection.create_function("has_word_prefixes", 2, _has_word_prefixes, deterministic=True)
+    return func.has_word_prefixes(Case.search_text, " ".join(words)) == 1
+
+
+def _has_word_prefixes(folded: str | None, words: str) -> int:
+    return int(has_word_prefixes(folded or "", words, fts5_token_character))
+
+
+@functools.cache
+def fts5_token_character(character: str) -> bool:
+    """Whether SQLite's own unicode61 tokenizer keeps `character` in a word: its Unicode
+    tables (6.1) are older than Python's, so a character assigned since is asked of it, once
+    (an in-memory FTS5 table with the options of migration 0011)."""
+    if character.isascii():
+        return character.isalnum()
+    with contextlib.closing(sqlite3.connect(":memory:")) as connection:
+        connection.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61')")
+        connection.execute("INSERT INTO t (x) VALUES (?)", (f"a{character}b",))
+        found = connection.execute("SELECT count(*) FROM t WHERE t MATCH 'a'").fetchone()
+        return bool(found[0] == 0)
 
 
 def include_object(

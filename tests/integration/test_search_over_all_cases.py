@@ -7,16 +7,20 @@ migration 0022 on PostgreSQL)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date
 
 import pytest
 from flask import current_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from portal.domain.permissions import EVERY_CASE
-from portal.domain.search import fold
+from portal.domain.search import fold, has_word_prefixes
 from portal.extensions import db
 from portal.models import Case
+from portal.models.search_index import fts5_token_character
 from portal.services import deadlines as deadline_service
 from portal.services import queue
 from portal.services.scale import seed_scale
@@ -76,10 +80,24 @@ def seeded(app_ctx):  # type: ignore[no-untyped-def]
     return app_ctx
 
 
+@pytest.mark.parametrize("common", [False, True], ids=["rare-word plan", "common-word plan"])
 def test_searches_among_closed_cases_list_every_match_in_order_and_count_to_500(
-    seeded,
+    seeded, monkeypatch, common: bool
 ) -> None:
+    """Both plans: reading the matches from the index, or (a word that COMMON cases or more
+    have) walking the list's own index and checking each row: on SQLite its text
+    (has_word_prefixes), on PostgreSQL its stored vector, after ANALYZE told the planner how
+    common the words are."""
+    from portal.models import search_index
+
     assert queue.COUNT_CAP == 500
+    if common:
+        monkeypatch.setattr(search_index, "COMMON", 1)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE cases"))
+            db.session.commit()
+            found = search_index.matches(db.session, ["dien"])
+            assert found is not None and found.walk_page and found.walk_count
     for words, filters in [
         ("cot dien", {"status": "closed"}),
         ("dien", {"status": "forwarded"}),
@@ -162,3 +180,24 @@ def test_the_index_follows_a_closed_case_whose_text_changes(app_ctx) -> None:
     db.session.delete(case)
     db.session.commit()
     assert _search("cot", status="closed").rows == []
+
+
+ALPHABET = "abcdiot019 -_.,/'\u0301\u0323\ue000中ßđĐôÔΩｃ²⁵٣\u200b\u2067\u038b\U0001f600\U0001f926"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet=ALPHABET, max_size=24),
+    words=st.lists(st.text(alphabet="abcdiot019", min_size=1, max_size=3), min_size=1, max_size=3),
+)
+def test_the_row_check_agrees_with_the_fts5_index(text: str, words: list[str]) -> None:
+    """has_word_prefixes, which SQLite calls for each row a list walks, finds what the FTS5
+    index of cases finds (the same tokenizer options as migration 0011) in any folded text."""
+    folded = fold(text)
+    with sqlite3.connect(":memory:") as connection:
+        connection.execute("CREATE VIRTUAL TABLE t USING fts5(search_text, tokenize='unicode61')")
+        connection.execute("INSERT INTO t (rowid, search_text) VALUES (1, ?)", (folded,))
+        query = " ".join(f'"{word}"*' for word in words)
+        indexed = connection.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query,)).fetchone()
+    checked = has_word_prefixes(folded, " ".join(words), fts5_token_character)
+    assert checked == bool(indexed[0]), (folded, words)

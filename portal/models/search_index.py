@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from portal.domain.search import has_word_prefixes
@@ -89,10 +89,8 @@ def matches(
         if few or not _common_on_postgresql(session, words):
             return Match(condition, condition)
         return Match(condition, condition, walk_page=True, walk_count=not open_only)
-    # Each row's own text, checked as it is read (has_word_prefixes, the FTS5 query asked of
-    # one row): no FTS5 query, which for a common word reads every match.
-    check = _row_check(session, words)
     if few:
+        check = _row_check(session, words)
         return Match(check, check)
     table = "open_cases_fts" if open_only else "cases_fts"
     expression = " ".join(f'"{word}"*' for word in words)
@@ -110,6 +108,7 @@ def matches(
     # queue's cap) as for the page.
     if open_only:
         return Match(by_id, (Case.id + 0).in_(fts))
+    check = _row_check(session, words)
     return Match(check, check)
 
 
@@ -159,12 +158,21 @@ def walked(query: Select[Any], match: ColumnElement[bool], *columns: Any) -> Sub
 
 
 def _row_check(session: Session, words: list[str]) -> ColumnElement[bool]:
-    """has_word_prefixes(cases.search_text, words) = 1, the function made known to this
-    session's SQLite connection."""
-    connection = session.connection().connection.dbapi_connection
-    if isinstance(connection, sqlite3.Connection):
-        connection.create_function("has_word_prefixes", 2, _has_word_prefixes, deterministic=True)
-    return func.has_word_prefixes(Case.search_text, " ".join(words)) == 1
+    """Each row's own text checked as it is read: has_word_prefixes(cases.search_text, words)
+    = 1, the FTS5 query asked of one row (no FTS5 query, which for a common word reads every
+    match). The function is made known to the session's SQLite connection once: making a
+    function known expires the connection's prepared statements."""
+    pooled = session.connection().connection
+    if not pooled.info.get("has_word_prefixes"):
+        connection = pooled.dbapi_connection
+        if isinstance(connection, sqlite3.Connection):
+            connection.create_function(
+                "has_word_prefixes", 2, _has_word_prefixes, deterministic=True
+            )
+        pooled.info["has_word_prefixes"] = True
+    # Each word in the text at all (instr, in C) before the word check (in Python).
+    present = [func.instr(Case.search_text, word) > 0 for word in words]
+    return and_(*present, func.has_word_prefixes(Case.search_text, " ".join(words)) == 1)
 
 
 def _has_word_prefixes(folded: str | None, words: str) -> int:

@@ -86,7 +86,7 @@ def matches(
         # The stored column (migration 0022), not the expression: reading it is what makes
         # checking a row cheap when the list's own index is walked.
         condition = SEARCH_VECTOR.op("@@")(func.to_tsquery("simple", query))
-        if few or not _common_on_postgresql(session, words):
+        if few or not _common_on_postgresql(session, words, query):
             return Match(condition, condition)
         return Match(condition, condition, walk_page=True, walk_count=not open_only)
     if few:
@@ -127,10 +127,11 @@ def _common(session: Session, table: str, words: list[str]) -> bool:
     return False
 
 
-def _common_on_postgresql(session: Session, words: list[str]) -> bool:
-    """True when the column's statistics (ANALYZE's most common words and their share of
-    rows) say the words are together in COMMON cases or more, assuming they occur
-    independently; a word none of them starts is rare."""
+def _common_on_postgresql(session: Session, words: list[str], query: str) -> bool:
+    """True when COMMON cases or more match, by the column's statistics (ANALYZE's most
+    common words and their share of rows: a word none of them starts is rare), then, for
+    several words that are each common, by a sample of about 500 rows (a few pages): two
+    common words may never meet, and walking a list for them would read all of it."""
     stats = session.execute(
         text(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs, reltuples"
@@ -146,7 +147,18 @@ def _common_on_postgresql(session: Session, words: list[str]) -> bool:
     share = 1.0
     for word in words:
         share *= min(1.0, sum(frequency for word_, frequency in pairs if word_.startswith(word)))
-    return share * max(rows, 0) >= COMMON
+    if share * max(rows, 0) < COMMON:
+        return False
+    if len(words) == 1:
+        return True
+    sampled, hits = session.execute(
+        text(
+            "SELECT count(*), count(*) FILTER (WHERE search_vector @@ to_tsquery('simple', :q))"
+            " FROM cases TABLESAMPLE SYSTEM (:percent) REPEATABLE (0)"
+        ),
+        {"q": query, "percent": min(100.0, 50_000 / max(rows, 1.0))},
+    ).one()
+    return bool(sampled) and hits * rows >= COMMON * sampled
 
 
 def walked(query: Select[Any], match: ColumnElement[bool], *columns: Any) -> Subquery:

@@ -4,11 +4,15 @@ Server time only (the service calls the views make), median of repeated runs, on
 with --database-url, on PostgreSQL; prints EXPLAIN for the queue query.
 
     .venv/bin/python benchmarks/queue_scale.py [--sizes 1000 1000000] [--database-url URL]
-        [--keep DIR] [--reuse]
+        [--keep DIR] [--reuse] [--searches [--repeat N]] [--explain]
 
 --database-url may hold "{size}" to give each size its own database; --keep leaves the
 SQLite files in DIR; --reuse times a database that already holds the cases (after bringing
-its schema up to date, as a deployment would) instead of seeding it again.
+its schema up to date, as a deployment would) instead of seeding it again. --searches times
+only the two searches of a common phrase ("cot dien"): the working queue's, and the one
+among closed cases (a list of every case ever received, status "closed"); --explain prints
+the plan of every statement those two searches run (EXPLAIN QUERY PLAN on SQLite, EXPLAIN
+ANALYZE on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from portal.services import queue
 from portal.services.scale import seed_scale
 
 TODAY = date(2026, 11, 27)
+
+
+OPTIONS: dict[str, int] = {"searches": False, "explain": False, "repeat": 31}
 
 
 def run(url: str, size: int, *, reuse: bool = False) -> dict[str, float]:
@@ -122,14 +129,32 @@ def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
             week_start=TODAY - timedelta(days=TODAY.weekday()),
         )
 
+    searches = {
+        # a common phrase (one case in eight has it) among open cases, and among closed ones
+        "search_ms": page(text="cot dien"),
+        "search_closed_ms": page(text="cot dien", status="closed"),
+        # lists a statistics figure links to, counted (not read from the tallies)
+        "list_answered_ms": page(statuses=("resolved", "closed", "guided", "forwarded")),
+        "list_received_2025_ms": page(
+            received_from=date(2025, 1, 1), received_to=date(2025, 12, 31)
+        ),
+    }
+    if OPTIONS["explain"]:
+        for name in ("search_ms", "search_closed_ms"):
+            _explain(name, searches[name])
+    if OPTIONS["searches"]:
+        figures |= {name: timed(call, OPTIONS["repeat"]) for name, call in searches.items()}
+        db.session.remove()
+        db.engine.dispose()
+        return figures
     figures |= {
         "first_page_ms": timed(page()),
         "overdue_ms": timed(page(due="overdue")),
         # a common phrase (one case in eight has it) and a rare one (one case)
-        "search_ms": timed(page(text="cot dien")),
+        "search_ms": timed(searches["search_ms"]),
         "search_rare_ms": timed(page(text=str(size // 2))),
         # the same phrase among every case ever received, not only the open ones
-        "search_closed_ms": timed(page(text="cot dien", status="closed")),
+        "search_closed_ms": timed(searches["search_closed_ms"]),
         "dashboard_ms": timed(board(EVERY_CASE)),
         # the same pages for a handler: their division's cases (one in eight) and their own
         "handler_first_page_ms": timed(page(handler)),
@@ -150,13 +175,43 @@ def _measure(figures: dict[str, float], size: int) -> dict[str, float]:
     return figures
 
 
+def _explain(name: str, call) -> None:  # type: ignore[no-untyped-def]
+    """Print the plan of each statement `call` runs, with its bound parameters."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    sqlite = db.engine.dialect.name == "sqlite"
+    prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
+    connection = db.session.connection().connection.dbapi_connection
+    for statement, parameters in statements:
+        cursor = connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(prefix + statement, parameters)
+        print(f"--- {name}: {' '.join(statement.split())[:300]}")
+        for row in cursor.fetchall():
+            print("   ", row[-1] if sqlite else row[0])
+        cursor.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1_000_000])
     parser.add_argument("--database-url")
     parser.add_argument("--keep", help="a folder for the SQLite files, kept after the run")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--searches", action="store_true", help="time the two searches only")
+    parser.add_argument("--explain", action="store_true", help="print the searches' plans")
+    parser.add_argument("--repeat", type=int, default=31, help="timings per search (--searches)")
     args = parser.parse_args()
+    OPTIONS.update(searches=args.searches, explain=args.explain, repeat=args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or tmp
         for size in args.sizes:

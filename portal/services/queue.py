@@ -18,7 +18,7 @@ from portal.domain.search import fold, terms
 from portal.domain.tracking import CaseReference, parse_case_reference
 from portal.models import Case, OpenCaseTally, User
 from portal.models.cases import OPEN_WITHOUT_CLOCK
-from portal.models.search_index import Match, matches
+from portal.models.search_index import Match, matches, walked
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
 from portal.services.queue_dashboard import dashboard as dashboard
@@ -72,8 +72,10 @@ EXPORT_COLUMNS = load_only(
     raiseload=True,
 )
 
-# Counts above this show as "more than COUNT_CAP": exact figures are the statistics' job.
-COUNT_CAP = 10_000
+# Counts not read from the tallies (a text search, a status, a statistics figure's list) stop
+# past this and show as "more than 500": counting every match of a common word among a
+# million cases costs more than the page itself, and exact figures are the statistics' job.
+COUNT_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _filtered(
         # The very text of the partial indexes' condition (migration 0021), so both
         # databases can take them.
         query = query.where(text(OPEN_WITHOUT_CLOCK))
-        return query, matches(session, terms(filters.text))
+        return query, matches(session, terms(filters.text), few=True)
     elif _open_only(filters):
         # The working queue: cases with a running clock, nearest deadline first.
         query = query.where(Case.next_due_on.is_not(None))
@@ -234,7 +236,8 @@ def search(
     exact = counts is not None
     if counts is None:
         # One pass over the matching rows, stopped past COUNT_CAP: a search for a common word
-        # at a million cases would otherwise count a hundred thousand matches three times.
+        # at a million cases would otherwise count a hundred thousand matches three times,
+        # and the cost of a capped count does not grow with the matches.
         # The filter's own columns only, so PostgreSQL can answer from the
         # (next_due_on, assignee_id, division_id) index without visiting the table.
         counts = _counted(session, query, found, today, soon)
@@ -245,21 +248,17 @@ def search(
         if unclocked_found is not None:
             unclocked = unclocked.where(unclocked_found.by_id)
         total += _counted(session, unclocked, None, today, soon)[0]
-    if found is not None:
-        query = query.where(found.in_list_order)
     working = _working_queue(filters)
     cursor = _parse_cursor(after)
     rows: list[Case] = []
     if working:
         if cursor is None or cursor[0] is not None:
-            ordered = query.order_by(due_column, Case.id)
+            ordered = query
             if cursor and cursor[0] is not None:
                 ordered = ordered.where(
                     or_(due_column > cursor[0], and_(due_column == cursor[0], Case.id > cursor[1]))
                 )
-            rows = list(
-                session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1))
-            )
+            rows = _page(session, ordered, found, True, per_page + 1)
         if unclocked is not None and len(rows) <= per_page:
             # Then the open cases without a running clock, oldest first (their NULL
             # next_due_on sorts last), walked through their own partial index.
@@ -269,7 +268,7 @@ def search(
             limit = per_page + 1 - len(rows)
             rows += session.scalars(rest.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(limit))
     else:
-        ordered = query.order_by(Case.received_on.desc(), Case.id.desc())
+        ordered = query
         if cursor and cursor[0] is not None:
             ordered = ordered.where(
                 or_(
@@ -277,9 +276,7 @@ def search(
                     and_(Case.received_on == cursor[0], Case.id < cursor[1]),
                 )
             )
-        rows = list(
-            session.scalars(ordered.options(LIST_COLUMNS, ASSIGNEE_NAME).limit(per_page + 1))
-        )
+        rows = _page(session, ordered, found, False, per_page + 1)
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_after = None
@@ -297,10 +294,37 @@ def search(
     )
 
 
+def _page(
+    session: Session, query: Select[tuple[Case]], found: Match | None, working: bool, limit: int
+) -> list[Case]:
+    """The first `limit` cases of `query` that match the search, in the list's order: nearest
+    deadline first in the working queue, newest first otherwise."""
+    first = Case.next_due_on if working else Case.received_on
+    by = (first, Case.id) if working else (first.desc(), Case.id.desc())
+    if found is None or not found.walk_page:
+        if found is not None:
+            query = query.where(found.in_list_order)
+        return list(
+            session.scalars(query.order_by(*by).options(LIST_COLUMNS, ASSIGNEE_NAME).limit(limit))
+        )
+    # PostgreSQL, a common word: walk the list's index, keep the rows that hit, then read them.
+    # No ORDER BY outside: the rows come in the walk's order, and an outer sort would make
+    # PostgreSQL plan the walk for every row (sorting them all) instead of the first few.
+    walk = walked(query.order_by(*by), found.in_list_order, Case.id)
+    ids = list(session.scalars(select(walk.c.id).where(walk.c.hit).limit(limit)))
+    read = select(Case).where(Case.id.in_(ids)).options(LIST_COLUMNS, ASSIGNEE_NAME)
+    cases = {case.id: case for case in session.scalars(read)}
+    return [cases[ident] for ident in ids]
+
+
 def _counted(
     session: Session, query: Select[tuple[Case]], found: Match | None, today: date, soon: date
 ) -> tuple[int, int, int]:
     """Total, overdue and due-soon cases of the list's `query`, counted up to COUNT_CAP + 1."""
+    if found is not None and found.walk_count:
+        walk = walked(query.order_by(None), found.by_id, Case.next_due_on)
+        matching = select(walk.c.next_due_on).where(walk.c.hit).limit(COUNT_CAP + 1).subquery()
+        return _counts(session, matching, matching.c.next_due_on, today, soon)
     matching = (
         (query if found is None else query.where(found.by_id))
         .with_only_columns(Case.next_due_on, maintain_column_froms=True)

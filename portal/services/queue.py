@@ -6,6 +6,7 @@ importable from here as before."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -341,6 +342,10 @@ def similar_cases(session: Session, case: Case, *, scope: CaseScope, limit: int 
     )
 
 
+# An export reads the cases this many at a time (all_matching).
+EXPORT_BATCH = 1000
+
+
 def all_matching(
     session: Session,
     filters: Filters,
@@ -349,22 +354,41 @@ def all_matching(
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
-    limit: int,
-) -> list[Case]:
-    """Every case the list shows (for an export), in the list's order, at most `limit`."""
+    limit: int | None = None,
+    batch: int | None = None,
+) -> Iterator[Case]:
+    """Every case the list shows (for an export), in the list's order, at most `limit`.
+
+    A generator: the cases are read `batch` at a time (a server-side cursor on PostgreSQL)
+    and only the exported columns, so an export of any length holds one batch in memory,
+    not the list (EXPORT_BATCH cases unless `batch` says). Consume it before the request's
+    read ends (and before writing)."""
+    batch = batch or EXPORT_BATCH
     soon = calendar.add_working_days(today, soon_working_days)
     query, found = _filtered(session, filters, scope, today, soon)
     if found is not None:
         query = query.where(found.in_list_order)
     if not _working_queue(filters):
         query = query.order_by(Case.received_on.desc(), Case.id.desc())
-        return list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
+        yield from _streamed(session, query, limit, batch)
+        return
     query = query.order_by(Case.next_due_on, Case.id)
-    cases = list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
-    if _with_unclocked(filters) and len(cases) < limit:
+    count = 0
+    for case in _streamed(session, query, limit, batch):
+        count += 1
+        yield case
+    if _with_unclocked(filters) and (limit is None or count < limit):
         rest, rest_found = _filtered(session, filters, scope, today, soon, unclocked=True)
         if rest_found is not None:
             rest = rest.where(rest_found.by_id)
-        rest = rest.order_by(Case.id).options(EXPORT_COLUMNS).limit(limit - len(cases))
-        cases += session.scalars(rest)
-    return cases
+        left = None if limit is None else limit - count
+        yield from _streamed(session, rest.order_by(Case.id), left, batch)
+
+
+def _streamed(
+    session: Session, query: Select[tuple[Case]], limit: int | None, batch: int
+) -> Iterator[Case]:
+    if limit is not None:
+        query = query.limit(limit)
+    query = query.options(EXPORT_COLUMNS).execution_options(yield_per=batch)
+    yield from session.scalars(query)

@@ -71,6 +71,7 @@ RECEPTION_REGISTER_WIDTHS: Final[tuple[int, ...]] = (6, 12, 30, 16, 45, 16, 20, 
 _VIETNAM: Final = VIETNAM_TZ
 _SHEET_NAME_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
 _MIN_WIDTH, _MAX_WIDTH = 10, 50
+_FIRST: Final = frozenset((*FORMULA_TRIGGERS, " "))  # a text starting otherwise is no formula
 
 
 def looks_like_formula(value: object) -> bool:
@@ -110,20 +111,26 @@ def write_workbook(
                 raise ValueError(f"row {row} has {len(values)} cells for {columns} columns")
             cells = []
             for index, value in enumerate(values):
-                xml, width = _cell(f"{letters[index]}{row}", value)
-                cells.append(xml)
+                if value.__class__ is str:  # most cells: the short way
+                    text = _text(value)
+                    style = _quoted(Style.TEXT, text) if text[:1] in _FIRST else Style.TEXT
+                    cells.append(_text_cell(f"{letters[index]}{row}", text, style))
+                    width = _display_width(text) if measure else 0
+                else:
+                    xml, width = _cell(f"{letters[index]}{row}", value)
+                    cells.append(xml)
                 if measure and width > widths[index]:
                     widths[index] = width
             for index in range(len(values), columns):
                 cells.append(f'<c r="{letters[index]}{row}" s="{Style.TEXT:d}"/>')
             sheet.add_row(cells)
         count = sheet.last_row - HEADER_ROW
-        text = subtitle(count) if callable(subtitle) else subtitle
+        subtitle_text = subtitle(count) if callable(subtitle) else subtitle
         last = column_letter(columns)
         head = [_banner(TITLE_ROW, title, Style.TITLE)]
         merged = [f"A{TITLE_ROW}:{last}{TITLE_ROW}"]
-        if text:
-            head.append(_banner(SUBTITLE_ROW, text, Style.SUBTITLE))
+        if subtitle_text:
+            head.append(_banner(SUBTITLE_ROW, subtitle_text, Style.SUBTITLE))
             merged.append(f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
         head.append(
             f'<row r="{HEADER_ROW}">'

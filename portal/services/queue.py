@@ -6,7 +6,7 @@ importable from here as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -366,7 +366,7 @@ def all_matching(
     soon_working_days: int,
     limit: int | None = None,
     batch: int | None = None,
-) -> Iterator[ExportedCase]:
+) -> Generator[ExportedCase, None, None]:
     """Every case the list shows (for an export), in the list's order, at most `limit`.
 
     A generator: the cases are read `batch` at a time (a server-side cursor on PostgreSQL),

@@ -272,6 +272,27 @@ def test_a_case_list_export_is_never_cut_and_is_read_in_batches(
     assert entry.detail["rows"] == 7
 
 
+def test_a_case_list_export_past_the_limit_is_cut_and_says_so(
+    client, login_as, data, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from portal.admin import queue_views
+    from portal.models import AuditLog
+    from portal.services import queue
+
+    monkeypatch.setattr(queue_views, "EXPORT_LIMIT", 3)
+    monkeypatch.setattr(queue, "EXPORT_BATCH", 2)  # the cut falls inside the second batch
+    login_as("leader")
+    client.set_cookie("lang", "en")
+    response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert len(list(sheet.iter_rows(min_row=4, values_only=True))) == 3
+    assert "narrow it to export the rest" in sheet["A2"].value
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "cases.export")).one()
+    assert entry.detail["rows"] == 3
+
+
 def test_an_official_without_a_division_sees_no_figures(client, login_as, data) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/quan-tri/thong-ke").status_code == 302  # to the sign-in page
     login_as("handler")

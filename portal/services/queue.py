@@ -6,10 +6,9 @@ importable from here as before."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session, load_only, selectinload
@@ -21,9 +20,12 @@ from portal.domain.tracking import CaseReference, parse_case_reference
 from portal.models import Case, OpenCaseTally, User
 from portal.models.cases import OPEN_WITHOUT_CLOCK
 from portal.models.search_index import Match, matches
+from portal.services import queue_export
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
 from portal.services.queue_dashboard import dashboard as dashboard
+from portal.services.queue_export import ExportedCase as ExportedCase
+from portal.services.queue_export import streamed as _streamed
 from portal.services.queue_filters import Filters as Filters
 from portal.services.queue_filters import filter_conditions as _filter_conditions
 
@@ -322,40 +324,6 @@ def similar_cases(session: Session, case: Case, *, scope: CaseScope, limit: int 
     )
 
 
-class ExportedCase(NamedTuple):
-    """What the .xlsx export of a list holds of a case (admin/queue_views.py cases_xlsx):
-    these columns only are read, as plain rows (no ORM objects: a fifth of the time), and
-    nothing else of a case (its content, sealed identity) is there to be read by mistake."""
-
-    id: int
-    year: int
-    sequence: int
-    received_on: date
-    kind: str
-    channel: str
-    field: str | None
-    subject: str
-    pseudonym: str | None
-    confidential: bool
-    submitter_name: str | None
-    division_id: int | None
-    status: str
-    next_due_on: date | None
-    answered_on: date | None
-    satisfaction_rating: int | None
-
-    @property
-    def number(self) -> str:
-        """As Case.number: 2026/0123."""
-        return f"{self.year}/{self.sequence:04d}"
-
-
-EXPORT_FIELDS = tuple(getattr(Case, name) for name in ExportedCase._fields)
-
-# An export reads the cases this many at a time (all_matching).
-EXPORT_BATCH = 1000
-
-
 def all_matching(
     session: Session,
     filters: Filters,
@@ -372,7 +340,7 @@ def all_matching(
     A generator: the cases are read `batch` at a time (a server-side cursor on PostgreSQL),
     so an export of any length holds one batch in memory, not the list (EXPORT_BATCH cases
     unless `batch` says). Consume it before the request's read ends (and before writing)."""
-    batch = batch or EXPORT_BATCH
+    batch = batch or queue_export.EXPORT_BATCH
     soon = calendar.add_working_days(today, soon_working_days)
     query, found = _filtered(session, filters, scope, today, soon)
     if found is not None:
@@ -392,17 +360,3 @@ def all_matching(
             rest = rest.where(rest_found.by_id)
         left = None if limit is None else limit - count
         yield from _streamed(session, rest.order_by(Case.id), left, batch)
-
-
-def _streamed(
-    session: Session, query: Select[tuple[Case]], limit: int | None, batch: int
-) -> Iterator[ExportedCase]:
-    if limit is not None:
-        query = query.limit(limit)
-    rows = session.execute(
-        query.with_only_columns(*EXPORT_FIELDS, maintain_column_froms=True).execution_options(
-            yield_per=batch
-        )
-    )
-    for row in rows:
-        yield ExportedCase(*row)

@@ -255,9 +255,9 @@ def test_a_case_list_export_is_never_cut_and_is_read_in_batches(
     from sqlalchemy import select
 
     from portal.models import AuditLog
-    from portal.services import queue
+    from portal.services import queue_export
 
-    monkeypatch.setattr(queue, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(queue_export, "EXPORT_BATCH", 2)
     login_as("leader")
     client.set_cookie("lang", "en")
     response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")
@@ -279,10 +279,10 @@ def test_a_case_list_export_past_the_limit_is_cut_and_says_so(
 
     from portal.admin import queue_views
     from portal.models import AuditLog
-    from portal.services import queue
+    from portal.services import queue_export
 
     monkeypatch.setattr(queue_views, "EXPORT_LIMIT", 3)
-    monkeypatch.setattr(queue, "EXPORT_BATCH", 2)  # the cut falls inside the second batch
+    monkeypatch.setattr(queue_export, "EXPORT_BATCH", 2)  # the cut falls inside the second batch
     login_as("leader")
     client.set_cookie("lang", "en")
     response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")

@@ -143,8 +143,8 @@ def reception_register_xlsx() -> ResponseReturnValue:
     from portal.lib import exports
 
     month = _month_arg()
-    rows = reception.register_rows(db.session, month=month)
-    body = exports.reception_register_bytes(
-        f"Tháng {month.month}/{month.year}", [row.cells() for row in rows]
+    rows = reception.iter_register_rows(db.session, month=month)
+    file, _count = exports.reception_register_file(
+        f"Tháng {month.month}/{month.year}", (row.cells() for row in rows)
     )
-    return office_file(body, f"so-tiep-cong-dan-{month:%Y-%m}.xlsx")
+    return office_file(file, f"so-tiep-cong-dan-{month:%Y-%m}.xlsx")

@@ -1,33 +1,36 @@
 """Spreadsheet (.xlsx) exports: registers and lists for the department's staff.
 
 Every sheet has the same shape: a title in row 1, an optional subtitle in row 2, the column
-headers in row 3 (bold, frozen, with an autofilter) and the data from row 4 on.
+headers in row 3 (bold, frozen, with an autofilter) and the data from row 4 on, each cell
+boxed and wrapped for printing; A4 landscape, one page wide, the header row on every page.
 
-Formula injection: openpyxl stores any string that starts with "=" as a formula (`<f>`), so a
-citizen's "=HYPERLINK(…)" would become a live formula in the department's Excel. Every string is
-therefore written as a string cell (data type "s"), whatever it starts with: a string cell is
-never evaluated, and the text stays exactly as the citizen wrote it (no added apostrophe). Cells
-that look like formulas (=, +, -, @, tab, CR first) also get Excel's "quote prefix" style, which
-is what typing a leading apostrophe in Excel records, so editing such a cell in Excel keeps it
-as text instead of turning it into a formula.
+Size: the rows may be a generator of any length. Each row is turned into XML as it comes and
+appended to a temporary file (`portal.lib.xlsx`), so the memory held does not grow with the
+rows, and a 100,000-row list takes a few seconds (docs/performance.md). `workbook_file`
+leaves the result in a temporary file for the download; `workbook_bytes` returns it.
+
+Formula injection: every string is written as a string cell (an inline string), whatever it
+starts with, so a citizen's "=HYPERLINK(…)" is never a live formula in the department's
+Excel, and the text stays exactly as the citizen wrote it (no added apostrophe). Cells that
+look like formulas (=, +, -, @, tab, CR first) also get Excel's "quote prefix" style, which
+is what typing a leading apostrophe in Excel records, so editing such a cell in Excel keeps
+it as text instead of turning it into a formula.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
-from typing import Final
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, Final
 
 from portal.domain.calendar import VIETNAM_TZ
+from portal.lib.xlsx import QUOTED, SheetWriter, Style, column_letter, number_cell, serial
+from portal.lib.xlsx import text_cell as _text_cell
 from portal.lib.xmltext import xml_text
 
 TITLE_ROW: Final = 1
@@ -42,6 +45,10 @@ MAX_CELL_TEXT: Final = 32_767  # Excel's limit; longer text makes Excel "repair"
 
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet application read text as a formula (OWASP)."""
+
+Subtitle = str | Callable[[int], str] | None
+"""A subtitle, or a function of the number of data rows that gives it (it is written last,
+so it may say how many rows the sheet holds)."""
 
 RECEPTION_REGISTER_HEADERS: Final[tuple[str, ...]] = (
     "STT",
@@ -63,9 +70,8 @@ RECEPTION_REGISTER_WIDTHS: Final[tuple[int, ...]] = (6, 12, 30, 16, 45, 16, 20, 
 
 _VIETNAM: Final = VIETNAM_TZ
 _SHEET_NAME_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
-_THIN: Final = Side(style="thin", color="000000")
-_BOX: Final = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
+_MIN_WIDTH, _MAX_WIDTH = 10, 50
+_FIRST: Final = frozenset((*FORMULA_TRIGGERS, " "))  # a text starting otherwise is no formula
 
 
 def looks_like_formula(value: object) -> bool:
@@ -73,37 +79,110 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_TRIGGERS)
 
 
-def neutralise(cell: Cell) -> Cell:
-    """Make a cell holding a string a plain text cell; leave other cells alone.
+def write_workbook(
+    target: IO[bytes],
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    column_widths: Sequence[float] | None = None,
+    subtitle: Subtitle = None,
+) -> int:
+    """Write the sheet into `target` (a binary file open for writing) and return the number
+    of data rows.
 
-    The value is not changed: the protection is the cell's type (never "f") and, for
-    formula-looking text, the quote-prefix style.
+    `rows` may be a generator; a row shorter than `headers` leaves the rest blank, a longer
+    one is an error. Text is written in NFC without the characters XML cannot hold; None is
+    an empty cell; dates are real dates shown dd/mm/yyyy, and an aware moment is shown as
+    Vietnam's wall-clock time. Without `column_widths` each column is sized to its longest
+    line (10 to 50 characters).
     """
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-        if looks_like_formula(cell.value):
-            cell.quotePrefix = True
-    return cell
+    if not headers:
+        raise ValueError("a sheet needs at least one column")
+    columns = len(headers)
+    sheet = SheetWriter(columns, first_row=FIRST_DATA_ROW)
+    try:
+        widths = [_display_width(_text(header)) for header in headers]
+        measure = column_widths is None
+        letters = sheet.letters
+        for values in rows:
+            row = sheet.next_row
+            if len(values) > columns:
+                raise ValueError(f"row {row} has {len(values)} cells for {columns} columns")
+            cells = []
+            for index, value in enumerate(values):
+                if value.__class__ is str:  # most cells: the short way
+                    text = _text(value)
+                    style = _quoted(Style.TEXT, text) if text[:1] in _FIRST else Style.TEXT
+                    cells.append(_text_cell(f"{letters[index]}{row}", text, style))
+                    width = _display_width(text) if measure else 0
+                else:
+                    xml, width = _cell(f"{letters[index]}{row}", value)
+                    cells.append(xml)
+                if measure and width > widths[index]:
+                    widths[index] = width
+            for index in range(len(values), columns):
+                cells.append(f'<c r="{letters[index]}{row}" s="{Style.TEXT:d}"/>')
+            sheet.add_row(cells)
+        count = sheet.last_row - HEADER_ROW
+        subtitle_text = subtitle(count) if callable(subtitle) else subtitle
+        last = column_letter(columns)
+        head = [_banner(TITLE_ROW, title, Style.TITLE)]
+        merged = [f"A{TITLE_ROW}:{last}{TITLE_ROW}"]
+        if subtitle_text:
+            head.append(_banner(SUBTITLE_ROW, subtitle_text, Style.SUBTITLE))
+            merged.append(f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
+        head.append(
+            f'<row r="{HEADER_ROW}">'
+            + "".join(
+                _text_cell(f"{letter}{HEADER_ROW}", value, _quoted(Style.HEADER, value))
+                for letter, value in zip(letters, (_text(h) for h in headers), strict=True)
+            )
+            + "</row>"
+        )
+        chosen = (
+            list(column_widths[:columns])
+            if column_widths is not None
+            else [min(_MAX_WIDTH, max(_MIN_WIDTH, w)) for w in widths]
+        )
+        chosen += [_MIN_WIDTH] * (columns - len(chosen))
+        sheet.finish(
+            target,
+            sheet_name=_sheet_name(title),
+            head_rows=head,
+            widths=chosen,
+            merged=merged if columns > 1 else [],
+            frozen_rows=HEADER_ROW,
+            autofilter=f"A{HEADER_ROW}:{last}{max(sheet.last_row, HEADER_ROW)}",
+            print_title_row=HEADER_ROW,
+            title=_text(title),
+            language="vi-VN",
+        )
+    finally:
+        sheet.close()
+    return count
 
 
-def write_cell(ws: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write one value: text as text, dates as real dates (dd/mm/yyyy), numbers as numbers."""
-    cell = ws.cell(row=row, column=column)
-    value = _plain(value)
-    cell.value = value
-    neutralise(cell)
-    if isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, time):
-        cell.number_format = TIME_FORMAT
-    return cell
-
-
-def write_row(ws: Worksheet, row: int, values: Sequence[object]) -> list[Cell]:
-    """Write `values` into `row`, from column A on."""
-    return [write_cell(ws, row, column, value) for column, value in enumerate(values, start=1)]
+def workbook_file(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    column_widths: Sequence[float] | None = None,
+    subtitle: Subtitle = None,
+) -> tuple[IO[bytes], int]:
+    """The sheet in a temporary file, rewound (it disappears when closed), and the number
+    of data rows: for a download of any size, sent from the file."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (the caller closes it)
+    try:
+        count = write_workbook(
+            target, title, headers, rows, column_widths=column_widths, subtitle=subtitle
+        )
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return target, count
 
 
 def workbook_bytes(
@@ -111,69 +190,20 @@ def workbook_bytes(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
     *,
-    column_widths: Sequence[int] | None = None,
-    subtitle: str | None = None,
+    column_widths: Sequence[float] | None = None,
+    subtitle: Subtitle = None,
 ) -> bytes:
-    """One sheet: title, optional subtitle, bold frozen header row with an autofilter, data.
-
-    `rows` may be a generator; a row shorter than `headers` leaves the rest blank, a longer
-    one is an error. Without `column_widths` each column is sized to its longest line (10 to
-    50 characters). None is written as an empty cell.
-    """
-    if not headers:
-        raise ValueError("a sheet needs at least one column")
-    columns = len(headers)
-    last = get_column_letter(columns)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = _sheet_name(title)
-    workbook.properties.title = _text(title)
-    workbook.properties.creator = "portal"
-    workbook.properties.language = "vi-VN"
-
-    _banner(ws, TITLE_ROW, title, columns, Font(bold=True, size=14))
-    if subtitle:
-        _banner(ws, SUBTITLE_ROW, subtitle, columns, Font(italic=True, size=12))
-
-    widths = [_display_width(header) for header in headers]
-    bold = Font(bold=True)
-    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for cell in write_row(ws, HEADER_ROW, headers):
-        cell.font = bold
-        cell.alignment = header_alignment
-        cell.border = _BOX
-
-    row_number = HEADER_ROW
-    for row_number, values in enumerate(rows, start=FIRST_DATA_ROW):
-        if len(values) > columns:
-            raise ValueError(f"row {row_number} has {len(values)} cells for {columns} columns")
-        padded = [*values, *([None] * (columns - len(values)))]
-        for index, cell in enumerate(write_row(ws, row_number, padded)):
-            cell.alignment = _WRAP_TOP
-            cell.border = _BOX
-            widths[index] = max(widths[index], _display_width(cell.value))
-
-    chosen = column_widths if column_widths is not None else [min(50, max(10, w)) for w in widths]
-    for index, width in enumerate(chosen[:columns], start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-
-    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(row_number, HEADER_ROW)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
+    """The sheet as bytes (for small sheets: statistics, a report's figures)."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, title, headers, rows, column_widths=column_widths, subtitle=subtitle)
     return buffer.getvalue()
 
 
-def reception_register_bytes(month_label: str, rows: Iterable[Sequence[object]]) -> bytes:
+def reception_register_file(
+    month_label: str, rows: Iterable[Sequence[object]]
+) -> tuple[IO[bytes], int]:
     """The Sổ tiếp công dân for one period; `rows` hold the 12 columns in order."""
-    return workbook_bytes(
+    return workbook_file(
         "SỔ TIẾP CÔNG DÂN",
         RECEPTION_REGISTER_HEADERS,
         rows,
@@ -182,43 +212,61 @@ def reception_register_bytes(month_label: str, rows: Iterable[Sequence[object]])
     )
 
 
-def _plain(value: object) -> object:
-    """A value openpyxl can store as is: None, bool, number, date/time or NFC text."""
-    if value is None or isinstance(value, bool | int | float | Decimal | time):
-        return value
+def reception_register_bytes(month_label: str, rows: Iterable[Sequence[object]]) -> bytes:
+    """The same as bytes."""
+    file, _count = reception_register_file(month_label, rows)
+    with file:
+        return file.read()
+
+
+def _cell(reference: str, value: object) -> tuple[str, int]:
+    """The XML of one data cell and its display width."""
+    if value is None:
+        return f'<c r="{reference}" s="{Style.TEXT:d}"/>', 0
+    if isinstance(value, str):
+        text = _text(value)
+        return _text_cell(reference, text, _quoted(Style.TEXT, text)), _display_width(text)
+    if isinstance(value, bool | int) or (
+        isinstance(value, float | Decimal) and math.isfinite(value)
+    ):
+        return number_cell(reference, value, Style.TEXT), len(str(value)) + 2
     if isinstance(value, datetime):
-        # Excel has no time zones: show the moment as Vietnam's wall-clock time.
         if value.tzinfo is not None:
-            return value.astimezone(_VIETNAM).replace(tzinfo=None)
-        return value
+            # Excel has no time zones: show the moment as Vietnam's wall-clock time.
+            value = value.astimezone(_VIETNAM).replace(tzinfo=None)
+        return _moment(reference, serial(value), Style.DATETIME), 16
     if isinstance(value, date):
-        return value
-    return _text(value)
+        return _moment(reference, serial(value), Style.DATE), 10
+    if isinstance(value, time):
+        return _moment(reference, serial(value), Style.TIME), 7
+    text = _text(value)  # anything else (an infinite number too) as its text
+    return _text_cell(reference, text, _quoted(Style.TEXT, text)), _display_width(text)
+
+
+def _moment(reference: str, number: str, style: Style) -> str:
+    return f'<c r="{reference}" s="{style:d}"><v>{number}</v></c>'
+
+
+def _quoted(style: Style, text: str) -> Style:
+    return QUOTED[style] if looks_like_formula(text) else style
 
 
 def _text(value: object) -> str:
     return xml_text(str(value))[:MAX_CELL_TEXT]
 
 
-def _banner(ws: Worksheet, row: int, text: str, columns: int, font: Font) -> None:
-    cell = write_cell(ws, row, 1, text)
-    cell.font = font
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+def _banner(row: int, text: str, style: Style) -> str:
+    value = _text(text)
+    return f'<row r="{row}">{_text_cell(f"A{row}", value, _quoted(style, value))}</row>'
 
 
 def _sheet_name(title: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, not blank."""
-    name = _SHEET_NAME_FORBIDDEN.sub(" ", _text(title)).strip(" '")[:31].strip()
-    return name or "Sheet1"
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, not blank, not "History"."""
+    name = _SHEET_NAME_FORBIDDEN.sub(" ", _text(title)).strip(" '")[:31].strip(" '")
+    return name if name and name.lower() != "history" else "Sheet1"
 
 
-def _display_width(value: object) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, datetime):
-        return 16
-    if isinstance(value, date):
-        return 10
-    return max((len(line) for line in str(value).splitlines()), default=0) + 2
+def _display_width(text: str) -> int:
+    if "\n" not in text:
+        return len(text) + 2
+    return max((len(line) for line in text.splitlines()), default=0) + 2

@@ -6,6 +6,7 @@ importable from here as before."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,9 +20,12 @@ from portal.domain.tracking import CaseReference, parse_case_reference
 from portal.models import Case, OpenCaseTally, User
 from portal.models.cases import OPEN_WITHOUT_CLOCK
 from portal.models.search_index import Match, matches, walked
+from portal.services import queue_export
 from portal.services.case_access import visible_cases, visible_tallies
 from portal.services.queue_dashboard import Dashboard as Dashboard
 from portal.services.queue_dashboard import dashboard as dashboard
+from portal.services.queue_export import ExportedCase as ExportedCase
+from portal.services.queue_export import streamed as _streamed
 from portal.services.queue_filters import Filters as Filters
 from portal.services.queue_filters import filter_conditions as _filter_conditions
 
@@ -50,27 +54,6 @@ LIST_COLUMNS = load_only(
 )
 # ... and the assignee's name, nothing else of the official.
 ASSIGNEE_NAME = selectinload(Case.assignee).load_only(User.name, raiseload=True)
-
-# What a row of the .xlsx export of a list holds (admin/case_views.py cases_xlsx).
-EXPORT_COLUMNS = load_only(
-    Case.id,
-    Case.year,
-    Case.sequence,
-    Case.received_on,
-    Case.kind,
-    Case.channel,
-    Case.field,
-    Case.subject,
-    Case.pseudonym,
-    Case.confidential,
-    Case.submitter_name,
-    Case.division_id,
-    Case.status,
-    Case.next_due_on,
-    Case.answered_on,
-    Case.satisfaction_rating,
-    raiseload=True,
-)
 
 # Counts not read from the tallies (a text search, a status, a statistics figure's list) stop
 # past this and show as "more than 500": counting every match of a common word among a
@@ -373,22 +356,31 @@ def all_matching(
     today: date,
     calendar: WorkingCalendar,
     soon_working_days: int,
-    limit: int,
-) -> list[Case]:
-    """Every case the list shows (for an export), in the list's order, at most `limit`."""
+    limit: int | None = None,
+    batch: int | None = None,
+) -> Generator[ExportedCase, None, None]:
+    """Every case the list shows (for an export), in the list's order, at most `limit`.
+
+    A generator: the cases are read `batch` at a time (a server-side cursor on PostgreSQL),
+    so an export of any length holds one batch in memory, not the list (EXPORT_BATCH cases
+    unless `batch` says). Consume it before the request's read ends (and before writing)."""
+    batch = batch or queue_export.EXPORT_BATCH
     soon = calendar.add_working_days(today, soon_working_days)
     query, found = _filtered(session, filters, scope, today, soon)
     if found is not None:
         query = query.where(found.in_list_order)
     if not _working_queue(filters):
         query = query.order_by(Case.received_on.desc(), Case.id.desc())
-        return list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
+        yield from _streamed(session, query, limit, batch)
+        return
     query = query.order_by(Case.next_due_on, Case.id)
-    cases = list(session.scalars(query.options(EXPORT_COLUMNS).limit(limit)))
-    if _with_unclocked(filters) and len(cases) < limit:
+    count = 0
+    for case in _streamed(session, query, limit, batch):
+        count += 1
+        yield case
+    if _with_unclocked(filters) and (limit is None or count < limit):
         rest, rest_found = _filtered(session, filters, scope, today, soon, unclocked=True)
         if rest_found is not None:
             rest = rest.where(rest_found.by_id)
-        rest = rest.order_by(Case.id).options(EXPORT_COLUMNS).limit(limit - len(cases))
-        cases += session.scalars(rest)
-    return cases
+        left = None if limit is None else limit - count
+        yield from _streamed(session, rest.order_by(Case.id), left, batch)

@@ -4,6 +4,8 @@ download: the audit entry is written and committed before the file leaves."""
 from __future__ import annotations
 
 import io
+import os
+from typing import IO
 
 from flask import Response, request, send_file
 from flask_login import current_user
@@ -20,12 +22,15 @@ MIMETYPES = {
 }
 
 
-def office_file(body: bytes, filename: str) -> Response:
-    """`body` as an attachment named `filename` (its extension gives the type)."""
+def office_file(body: bytes | IO[bytes], filename: str) -> Response:
+    """`body` (bytes, or a file open at its start, closed once sent: a temporary file
+    holding an export) as an attachment named `filename` (its extension gives the type)."""
     mimetype = MIMETYPES[filename.rsplit(".", 1)[-1]]
-    return send_file(
-        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename
-    )
+    file = io.BytesIO(body) if isinstance(body, bytes) else body
+    response = send_file(file, mimetype=mimetype, as_attachment=True, download_name=filename)
+    if not isinstance(body, bytes):
+        response.content_length = os.fstat(body.fileno()).st_size - body.tell()
+    return response
 
 
 def stored_file(
@@ -61,7 +66,7 @@ def stored_file(
 
 
 def audited_download(
-    file: bytes | OpenedFile,
+    file: bytes | IO[bytes] | OpenedFile,
     filename: str,
     *,
     action: str,
@@ -72,11 +77,11 @@ def audited_download(
 ) -> Response:
     """Record `action` by the current official in the audit log, commit, then send `file`.
 
-    `file` is either the bytes of a Word or Excel document (its type comes from `filename`)
-    or a stored upload opened from the file storage (then `mimetype` says its type). The
-    entry is committed first so that no file leaves without its trace, in a write
-    transaction of its own: the read that found the file is over by then (a GET must not
-    write inside it, see portal/web/database.py).
+    `file` is either a Word or Excel document, as bytes or an open (temporary) file (its
+    type comes from `filename`), or a stored upload opened from the file storage (then
+    `mimetype` says its type). The entry is committed first so that no file leaves without
+    its trace, in a write transaction of its own: the read that found the file is over by
+    then (a GET must not write inside it, see portal/web/database.py).
     """
     actor_id = current_user.id
     with write_transaction(db.session):
@@ -90,7 +95,7 @@ def audited_download(
             **detail,
         )
         db.session.commit()
-    if isinstance(file, bytes):
+    if not isinstance(file, OpenedFile):
         return office_file(file, filename)
     return stored_file(
         file, mimetype=mimetype or "application/octet-stream", download_name=filename

@@ -94,6 +94,10 @@ def test_reception_register_by_month_and_as_xlsx(client, login_as) -> None:
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert any(isinstance(v, str) and "Trần Văn Bình" in v for v in values)
     assert "Ngày tiếp" in values
+    case = db.session.scalar(select(Case))
+    row = [cell.value for cell in sheet[4]]
+    assert row[0] == 1 and row[10].startswith(f"{case.number}: ")
+    assert f'href="/quan-tri/don/{case.id}"' in page
 
 
 def test_reminders_reach_officials_by_smtp(app, client, smtp_server) -> None:

@@ -247,18 +247,50 @@ def test_case_list_xlsx_keeps_filters_and_hides_identities(
     assert cell.data_type == "s" and cell.quotePrefix
 
 
+def test_a_case_list_export_is_never_cut_and_is_read_in_batches(
+    client, login_as, data, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Read two cases at a time, the export still holds every case of the list, in the
+    list's order (newest first), says how many in its subtitle and in the audit trail."""
+    from sqlalchemy import select
+
+    from portal.models import AuditLog
+    from portal.services import queue_export
+
+    monkeypatch.setattr(queue_export, "EXPORT_BATCH", 2)
+    login_as("leader")
+    client.set_cookie("lang", "en")
+    response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) == len(response.data)
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    expected = sorted((data.cases[name] for name in "EFGHIKL"), key=lambda c: (c.received_on, c.id))
+    assert [row[0] for row in rows] == [case.number for case in reversed(expected)]
+    assert sheet["A2"].value == "7 cases"
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "cases.export")).one()
+    assert entry.detail["rows"] == 7
+
+
 def test_a_case_list_export_past_the_limit_is_cut_and_says_so(
     client, login_as, data, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
     from portal.admin import queue_views
+    from portal.models import AuditLog
+    from portal.services import queue_export
 
     monkeypatch.setattr(queue_views, "EXPORT_LIMIT", 3)
+    monkeypatch.setattr(queue_export, "EXPORT_BATCH", 2)  # the cut falls inside the second batch
     login_as("leader")
     client.set_cookie("lang", "en")
     response = client.get("/quan-tri/don.xlsx?received_from=2026-02-01&received_to=2026-02-28")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert len(list(sheet.iter_rows(min_row=4, values_only=True))) == 3
     assert "narrow it to export the rest" in sheet["A2"].value
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "cases.export")).one()
+    assert entry.detail["rows"] == 3
 
 
 def test_an_official_without_a_division_sees_no_figures(client, login_as, data) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,7 @@
 """Spreadsheet exports: text that looks like a formula stays inert text, real dates and numbers,
-the sheet layout (title, bold frozen header, autofilter) and the Sổ tiếp công dân columns."""
+the sheet layout (title, bold frozen header, autofilter, print setup), the Sổ tiếp công dân
+columns, and rows streamed from a generator into a temporary file. Each file is read back
+with openpyxl, a reader independent of the writer."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from portal.lib.exports import (
     looks_like_formula,
     reception_register_bytes,
     workbook_bytes,
-    write_row,
+    workbook_file,
 )
 
 FORMULAS = (
@@ -66,14 +68,27 @@ def test_formula_looking_text_is_stored_as_plain_text() -> None:
     assert "<f>" not in xml
 
 
-def test_openpyxl_alone_would_have_written_a_formula() -> None:
-    """Guards the premise: without write_row, "=…" becomes a live formula."""
-    workbook = openpyxl.Workbook()
-    ws = workbook.active
-    ws["A1"] = "=1+1"
-    assert ws["A1"].data_type == "f"
-    write_row(ws, 1, ["=1+1"])
-    assert ws["A1"].data_type == "s"
+def test_every_string_is_an_inline_string_never_a_formula() -> None:
+    """Guards the premise: a formula is an <f> element or a cell of type "str"; every string
+    the writer stores, banner and headers included, is an inline string."""
+    data = workbook_bytes("=1+1", ["=SUM(A1)"], [["=1+1"]], subtitle="@x")
+    xml = _sheet_xml(data)
+    assert not re.search(r'<(\w+:)?f[ >]|t="str"', xml)
+    assert xml.count('t="inlineStr"') == 4
+    ws = _sheet(data)
+    for row in (TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, FIRST_DATA_ROW):
+        assert ws.cell(row, 1).data_type == "s"
+        assert ws.cell(row, 1).quotePrefix
+
+
+def test_text_that_looks_like_an_office_escape_or_holds_a_return_reads_back_unchanged() -> None:
+    values = ["line\r\nnext", "<b>&amp;</b>", "  spaced  ", "x\ny"]
+    ws = _sheet(workbook_bytes("Thử", ["A"], [[value] for value in values]))
+    assert [ws.cell(FIRST_DATA_ROW + i, 1).value for i in range(len(values))] == values
+    # Excel reads "_x000D_" in a string as a carriage return: the underscore is escaped
+    # (openpyxl does not decode these escapes in inline strings, so the XML is checked).
+    xml = _sheet_xml(workbook_bytes("Thử", ["A"], [["a_x000D_b"]]))
+    assert '<t xml:space="preserve">a_x005F_x000D_b</t>' in xml
 
 
 def test_ordinary_text_is_not_marked_and_unchanged() -> None:
@@ -204,3 +219,63 @@ def test_reception_register() -> None:
     assert ws.auto_filter.ref == "A3:L4"
     assert ws.page_setup.orientation == "landscape"
     assert "<f>" not in _sheet_xml(data)
+
+
+def test_rows_from_a_generator_go_to_a_temporary_file_and_the_subtitle_may_count_them() -> None:
+    def rows():  # type: ignore[no-untyped-def]
+        for number in range(1, 2501):
+            yield [number, f"Đơn {number}", date(2026, 1, 1 + number % 28)]
+
+    file, count = workbook_file(
+        "Danh sách", ["STT", "Nội dung", "Ngày"], rows(), subtitle=lambda n: f"{n} đơn"
+    )
+    with file:
+        assert count == 2500
+        ws = openpyxl.load_workbook(file).active
+    assert ws.cell(SUBTITLE_ROW, 1).value == "2500 đơn"
+    assert ws.max_row == HEADER_ROW + 2500
+    assert [c.value for c in ws[HEADER_ROW + 2500]] == [2500, "Đơn 2500", datetime(2026, 1, 9)]
+    assert ws.auto_filter.ref == "A3:C2503"
+
+
+def test_borders_wrapping_widths_and_print_setup() -> None:
+    data = workbook_bytes(
+        "Thử",
+        ["Ngắn", "Một cột có tiêu đề dài"],
+        [["x" * 80, None], ["a\nbb", 5]],
+        subtitle="Phụ đề",
+    )
+    ws = _sheet(data)
+    header, first = ws.cell(HEADER_ROW, 1), ws.cell(FIRST_DATA_ROW, 2)
+    assert header.alignment.horizontal == "center" and header.alignment.wrap_text
+    assert header.border.left.style == header.border.bottom.style == "thin"
+    assert first.value is None and first.border.top.style == "thin"  # a blank cell is boxed
+    assert ws.cell(FIRST_DATA_ROW, 1).alignment.vertical == "top"
+    assert ws.cell(FIRST_DATA_ROW, 1).alignment.wrap_text
+    assert ws.cell(TITLE_ROW, 1).font.sz == 14
+    assert ws.cell(SUBTITLE_ROW, 1).font.i
+    # the widths follow the longest line, between 10 and 50 characters
+    assert [ws.column_dimensions[letter].width for letter in "AB"] == [50, 24]
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$3"
+
+
+def test_numbers_booleans_times_and_other_values() -> None:
+    from datetime import time
+    from decimal import Decimal
+
+    ws = _sheet(
+        workbook_bytes(
+            "Thử",
+            ["A", "B", "C", "D", "E"],
+            [[True, Decimal("2.50"), time(8, 30), float("inf"), 1e-7]],
+        )
+    )
+    row = [c.value for c in ws[FIRST_DATA_ROW]]
+    assert row[0] is True
+    assert row[1] == 2.5
+    assert row[2] == time(8, 30)
+    assert row[3] == "inf"  # Excel has no infinity: written as its text
+    assert row[4] == 1e-7

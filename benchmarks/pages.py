@@ -42,7 +42,9 @@ PAGES = [
     ("a session's page", "SESSION"),
     ('"Tra cứu" entry', "/tra-cuu/"),
     ("news list", "/tin-tuc/"),
+    ("an article", "ARTICLE"),
     ('"Thống kê"', "/thong-ke"),
+    ("privacy notice", "/quyen-rieng-tu"),
 ]
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 TOTAL = re.compile(r"(\d+) requests in")
@@ -107,7 +109,10 @@ def main() -> None:
     ):
         schedule = urllib.request.urlopen(f"{base}/lich-tiep-cong-dan/").read().decode()
         session = re.search(r'href="(/lich-tiep-cong-dan/\d+)"', schedule).group(1)
-        pages = [(name, session if path == "SESSION" else path) for name, path in PAGES]
+        news = urllib.request.urlopen(f"{base}/tin-tuc/").read().decode()
+        article = re.search(r'href="(/tin-tuc/[a-z0-9-]+)"', news).group(1)
+        found = {"SESSION": session, "ARTICLE": article}
+        pages = [(name, found.get(path, path)) for name, path in PAGES]
         if args.only:
             pages = [(name, path) for name, path in pages if path in args.only]
         options = {

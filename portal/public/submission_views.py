@@ -131,6 +131,7 @@ def submit() -> ResponseReturnValue:
 
 
 @bp.get("/quyen-rieng-tu")
+@page_cache.cached()
 def privacy() -> ResponseReturnValue:
     return render_template("public/privacy.html")
 

@@ -3,6 +3,7 @@ one), a bounded load loop from client threads, and the bare route to compare wit
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -46,6 +47,30 @@ NO_LIMITS = {
     "PORTAL_UPLOAD_ADDRESS_LIMIT": LIFTED,
     "PORTAL_LOGIN_RATE_LIMIT": LIFTED,
 }
+
+
+def wrk_parser(description: str | None, *, port: int, seconds: float) -> argparse.ArgumentParser:
+    """The options every wrk benchmark takes: the server (workers, port, PostgreSQL, Redis),
+    how long, and how many connections."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=seconds)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database")
+    parser.add_argument("--redis-url", help="Redis for the rate limits and the page cache")
+    return parser
+
+
+def redis_env(redis_url: str | None) -> dict[str, str]:
+    """The settings that put the rate limits and the page cache in Redis (production's)."""
+    if not redis_url:
+        return {}
+    return {
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": redis_url,
+    }
 
 
 def bare_once(base: str, number: int) -> None:
@@ -178,6 +203,23 @@ def server_cpu_seconds(port: int) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def empty_database() -> None:
+    """Drop every table (and SQLite's contentless FTS5 table), then migrate to the head; in
+    the app's context."""
+    from flask_migrate import upgrade
+    from sqlalchemy import MetaData, text
+
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "sqlite":
+            connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
+        existing = MetaData()
+        existing.reflect(bind=connection)
+        existing.drop_all(bind=connection)
+    upgrade()
 
 
 def timed(action: Callable[[], object], repeat: int = 31) -> float:

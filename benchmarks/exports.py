@@ -51,7 +51,7 @@ WARM_UP = {
 def seed(url: str, size: int, reuse: bool) -> None:
     """`size` cases (services/scale.py) and a leader to export them, once per database."""
     from flask_migrate import upgrade
-    from sqlalchemy import MetaData, func, inspect, select, text
+    from sqlalchemy import func, inspect, select
 
     from portal import create_app
     from portal.extensions import db
@@ -60,6 +60,9 @@ def seed(url: str, size: int, reuse: bool) -> None:
     from portal.services.scale import seed_scale
     from tests.factories import make_user
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from common import empty_database
+
     app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         if reuse and inspect(db.engine).has_table("cases"):
@@ -67,13 +70,7 @@ def seed(url: str, size: int, reuse: bool) -> None:
             if db.session.scalar(select(func.count()).select_from(Case)) == size:
                 db.engine.dispose()
                 return
-        with db.engine.begin() as connection:
-            if db.engine.dialect.name == "sqlite":
-                connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
-            existing = MetaData()
-            existing.reflect(bind=connection)
-            existing.drop_all(bind=connection)
-        upgrade()
+        empty_database()
         calendar = deadline_service.load_calendar(db.session)
         began = time.perf_counter()
         seed_scale(

@@ -16,7 +16,6 @@ starts a session (a Set-Cookie with the CSRF token). Prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import re
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import gunicorn, server_cpu_seconds
+from common import gunicorn, redis_env, server_cpu_seconds, wrk_parser
 
 BARE = "/healthz"
 PAGES = [
@@ -76,26 +75,13 @@ def compressed_size(url: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = wrk_parser(__doc__, port=8767, seconds=5)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="bare, page, bare, page, ...")
-    parser.add_argument("--port", type=int, default=8767)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database")
-    parser.add_argument("--redis-url", help="Redis for the rate limits and the page cache")
     parser.add_argument("--only", nargs="*", help="only these paths")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    extra = {}
-    if args.redis_url:
-        extra = {
-            "RATELIMIT_STORAGE_URI": args.redis_url,
-            "CACHE_TYPE": "RedisCache",
-            "CACHE_REDIS_URL": args.redis_url,
-        }
     with (
         tempfile.TemporaryDirectory() as tmp,
         gunicorn(
@@ -104,7 +90,7 @@ def main() -> None:
             workers=args.workers,
             prepare=[["calendar", "sync"], ["seed-demo"]],
             database_url=args.database_url,
-            extra_env=extra,
+            extra_env=redis_env(args.redis_url),
         ) as base,
     ):
         schedule = urllib.request.urlopen(f"{base}/lich-tiep-cong-dan/").read().decode()

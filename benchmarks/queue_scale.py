@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import timed
+from common import empty_database, timed
 from sqlalchemy import text
 
 from portal import create_app
@@ -48,20 +48,14 @@ def run(url: str, size: int, *, reuse: bool = False) -> dict[str, float]:
     with app.app_context():
         # the schema as migrations make it (the full-text index is not in the models)
         from flask_migrate import upgrade
-        from sqlalchemy import MetaData, inspect
+        from sqlalchemy import inspect
 
         if reuse and inspect(db.engine).has_table("cases"):
             upgrade()
             figures = {"reused_cases": float(db.session.scalar(text("SELECT count(*) FROM cases")))}
             db.session.commit()
             return _measure(figures, size)
-        with db.engine.begin() as connection:
-            if db.engine.dialect.name == "sqlite":
-                connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
-            existing = MetaData()
-            existing.reflect(bind=connection)
-            existing.drop_all(bind=connection)
-        upgrade()
+        empty_database()
         calendar = deadline_service.load_calendar(db.session)
         began = time.perf_counter()
         seed_scale(

@@ -191,20 +191,14 @@ def run(url: str, cases: int, *, with_page: bool = True, reuse: bool = False) ->
     app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         from flask_migrate import upgrade
-        from sqlalchemy import MetaData, inspect
+        from sqlalchemy import inspect
 
         if reuse and inspect(db.engine).has_table("cases"):
             upgrade()
             reused = db.session.scalar(text("SELECT count(*) FROM cases"))
             db.session.commit()
             return _measure(app, {"reused_cases": reused}, with_page)
-        with db.engine.begin() as connection:
-            if db.engine.dialect.name == "sqlite":
-                connection.execute(text("DROP TABLE IF EXISTS cases_fts"))
-            existing = MetaData()
-            existing.reflect(bind=connection)
-            existing.drop_all(bind=connection)
-        upgrade()
+        common.empty_database()
         began = time.perf_counter()
         seed(cases)
         seeded = time.perf_counter() - began

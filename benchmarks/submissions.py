@@ -17,7 +17,6 @@ Redis for the rate limits and the page cache.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sqlite3
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import NO_LIMITS, REFLECTION, gunicorn, server_cpu_seconds
+from common import NO_LIMITS, REFLECTION, gunicorn, redis_env, server_cpu_seconds, wrk_parser
 
 SCRIPT = Path(__file__).resolve().parent / "submission.lua"
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -76,25 +75,10 @@ def run_wrk(arguments: list[str], port: int) -> tuple[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--database-url")
-    parser.add_argument("--redis-url")
+    parser = wrk_parser(__doc__, port=8765, seconds=10)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    production_parts = {}
-    if args.database_url:
-        production_parts["DATABASE_URL"] = args.database_url
-    if args.redis_url:
-        production_parts.update(
-            RATELIMIT_STORAGE_URI=args.redis_url,
-            CACHE_TYPE="RedisCache",
-            CACHE_REDIS_URL=args.redis_url,
-        )
     typed = urllib.parse.urlencode({key: value for key, value in REFLECTION.items()})
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -104,17 +88,18 @@ def main() -> None:
             workers=args.workers,
             prepare=[["calendar", "sync"]],
             database_url=args.database_url,
-            extra_env={**NO_LIMITS, **production_parts},
+            extra_env={**NO_LIMITS, **redis_env(args.redis_url)},
         ) as base,
     ):
         bare_out, bare_cpu = run_wrk(
-            ["-t2", f"-c{args.connections}", f"-d{args.seconds}s", f"{base}/healthz"], args.port
+            ["-t2", f"-c{args.connections}", f"-d{round(args.seconds)}s", f"{base}/healthz"],
+            args.port,
         )
         full_out, full_cpu = run_wrk(
             [
                 f"-t{args.connections}",
                 f"-c{args.connections}",
-                f"-d{args.seconds}s",
+                f"-d{round(args.seconds)}s",
                 "-s",
                 str(SCRIPT),
                 base,
@@ -135,7 +120,7 @@ def main() -> None:
         f"bare route: {bare:.0f} req/s ({bare_cpu * 1000 / bare_requests:.2f} ms server CPU "
         f"each); full submissions: {full:.1f}/s ({full_cpu * 1000 / max(completed, 1):.2f} ms "
         f"server CPU each); ratio **{full / bare:.3f}** (gunicorn -w {args.workers}, wrk "
-        f"{args.connections} connections, {args.seconds} s each, {backend}"
+        f"{args.connections} connections, {args.seconds:.0f} s each, {backend}"
         f"{' and Redis' if args.redis_url else ''}); the disk, same run: {disk:.0f} durable "
         f"SQLite commits a second from 4 threads"
     )

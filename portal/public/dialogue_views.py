@@ -215,4 +215,6 @@ def dialogue_cancel() -> ResponseReturnValue:
             ]
         else:
             cancelled = registration.dialogue
+            page = url_for("public.dialogue", dialogue_id=cancelled.id, _standalone=True)
+            page_cache.forget(page.removeprefix(request.script_root))  # a seat is free
     return render_template("public/dialogues/cancel.html", form=form, cancelled=cancelled)

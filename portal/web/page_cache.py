@@ -115,8 +115,8 @@ def _hold(local: dict[str, tuple[float, Kept]], key: str, kept: Kept, now: float
 
 
 def forget(path: str) -> None:
-    """Drop the kept copies of the page at `path` (every language), e.g. after a change that
-    the page shows."""
+    """Drop the kept copies of the page at `path` (as `request.path` gives it: without the
+    app's URL prefix), in every language, after a change that the page shows."""
     for language in current_app.config["LANGUAGES"]:
         cache.delete(_key(path, language))
         _local().pop(_key(path, language), None)

@@ -142,19 +142,33 @@ def test_an_official_sees_the_schedule_as_it_is_now(app_ctx: Flask, cached_app: 
     )
 
 
-def test_a_registration_drops_the_kept_session_page(app_ctx: Flask, cached_app: Flask) -> None:
+def test_a_registration_and_a_cancellation_drop_the_kept_session_page(
+    app_ctx: Flask, cached_app: Flask
+) -> None:
     dialogue = make_dialogue(capacity=2)
     db.session.commit()
     citizen = cached_app.test_client()
     path = f"/lich-tiep-cong-dan/{dialogue.id}"
-    before = citizen.get(path).get_data(as_text=True)
-    token = hidden_values(before)["csrf_token"]
+    seats = re.compile(r"Số chỗ còn lại</dt><dd>(\d+)</dd>")
+
+    def seats_left() -> int:
+        found = seats.search(cached_app.test_client().get(path).get_data(as_text=True))
+        assert found
+        return int(found.group(1))
+
+    before = seats_left()
+    token = hidden_values(citizen.get(path).get_data(as_text=True))["csrf_token"]
     sent = citizen.post(path, data={"csrf_token": token, **registration_form()})
     assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
-    seats = re.compile(r"Số chỗ còn lại</dt><dd>(\d+)</dd>")
-    after = cached_app.test_client().get(path).get_data(as_text=True)
-    assert seats.search(before) and seats.search(after)
-    assert int(seats.search(after).group(1)) == int(seats.search(before).group(1)) - 1
+    receipt = citizen.get(sent.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'class="access-code"[^>]*>([^<]+)<', receipt)
+    assert code
+    assert seats_left() == before - 1
+    cancel = "/lich-tiep-cong-dan/huy-dang-ky"
+    token = hidden_values(citizen.get(cancel).get_data(as_text=True))["csrf_token"]
+    cancelled = citizen.post(cancel, data={"csrf_token": token, "code": code.group(1)})
+    assert cancelled.status_code == 200
+    assert seats_left() == before
 
 
 def test_a_message_waiting_for_the_visitor_is_shown_not_a_kept_page(

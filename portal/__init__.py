@@ -109,6 +109,12 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
+    if str(app.config.get("CACHE_TYPE") or "").endswith("RedisCache"):
+        # The page cache is a shortcut (portal/web/page_cache.py): a Redis that hangs must
+        # not hang the pages, which are then rendered as if there were no cache.
+        app.config.setdefault(
+            "CACHE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        )
     cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -17,10 +17,15 @@ cookie warning depends on the request) and outside safe mode. Anything else rend
 before. Only a 200 answer is kept. A page that changes with the data (the schedule, a
 session's seats) is at most CACHE_DEFAULT_TIMEOUT seconds old, and `forget` drops it at once
 where the app itself changes it (a registration).
+
+The cache is only a shortcut: when it cannot be reached (Redis down or slow: its socket
+times out after half a second), the page is rendered for the visitor as if there were no
+cache, and the problem is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -34,7 +39,10 @@ from flask_wtf.csrf import generate_csrf
 from portal.extensions import cache
 from portal.web.i18n import select_locale
 
+log = logging.getLogger(__name__)
+
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+T = TypeVar("T")
 Filler = Callable[[], str]
 
 CSRF = "csrf_token"  # Flask-WTF keeps the signed token of the request in g under this name
@@ -96,14 +104,14 @@ def _get(key: str) -> Kept | None:
     local = _local()
     if (held := local.get(key)) is not None and held[0] > now:
         return held[1]
-    kept: Kept | None = cache.get(key)
+    kept: Kept | None = _shared(lambda: cache.get(key), None)
     if kept is not None:
         _hold(local, key, kept, now)
     return kept
 
 
 def _put(key: str, kept: Kept) -> None:
-    cache.set(key, kept)
+    _shared(lambda: cache.set(key, kept), None)
     if current_app.config["CACHE_TYPE"] != "NullCache":
         _hold(_local(), key, kept, time.monotonic())
 
@@ -118,8 +126,18 @@ def forget(path: str) -> None:
     """Drop the kept copies of the page at `path` (as `request.path` gives it: without the
     app's URL prefix), in every language, after a change that the page shows."""
     for language in current_app.config["LANGUAGES"]:
-        cache.delete(_key(path, language))
-        _local().pop(_key(path, language), None)
+        key = _key(path, language)
+        _shared(lambda: cache.delete(key), None)  # noqa: B023  (called at once)
+        _local().pop(key, None)
+
+
+def _shared(action: Callable[[], T], default: T) -> T:
+    """`action` on the shared cache, or `default` when the cache cannot be reached."""
+    try:
+        return action()
+    except Exception as error:  # whatever the backend raises, the page does without it
+        log.warning("page cache unavailable, page rendered: %s", type(error).__name__)
+        return default
 
 
 def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:

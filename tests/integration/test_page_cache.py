@@ -181,3 +181,39 @@ def test_a_message_waiting_for_the_visitor_is_shown_not_a_kept_page(
     page = visitor.get("/").get_data(as_text=True)
     assert "Thông báo dành riêng cho bạn" in page
     assert renders.count("public/home.html") == 2
+
+
+def test_without_its_redis_every_page_still_works_and_nothing_is_lost(
+    app: Flask, app_ctx: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The cache is a shortcut: Redis refusing (here: nothing listens on port 1), the pages
+    are rendered, a submission and a registration go through, and the problem is logged."""
+    from portal import create_app
+
+    unreachable = create_app(
+        {
+            "PORTAL_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:1/0",
+        }
+    )
+    unreachable.test_client_class = app.test_client_class
+    from portal.extensions import cache
+
+    with unreachable.app_context():
+        pool = cache.cache._write_client.connection_pool
+        assert pool.connection_kwargs["socket_timeout"] == 0.5  # a hanging Redis waits no more
+    dialogue = make_dialogue()
+    db.session.commit()
+    citizen = unreachable.test_client()
+    for path in ("/", "/gui-don/", "/lich-tiep-cong-dan/", "/tra-cuu/", "/tin-tuc/"):
+        assert citizen.get(path).status_code == 200, path
+    sent = fill(citizen, "phan-anh")
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    assert CODE_RE.search(citizen.get(sent.headers["Location"]).get_data(as_text=True))
+    path = f"/lich-tiep-cong-dan/{dialogue.id}"
+    token = hidden_values(citizen.get(path).get_data(as_text=True))["csrf_token"]
+    registered = citizen.post(path, data={"csrf_token": token, **registration_form()})
+    assert registered.status_code == 303
+    assert "page cache unavailable" in caplog.text

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from portal.domain.tracking import format_case_number
 from portal.models import Case
 
 
@@ -38,7 +39,7 @@ class ExportedCase(NamedTuple):
     @property
     def number(self) -> str:
         """As Case.number: 2026/0123."""
-        return f"{self.year}/{self.sequence:04d}"
+        return format_case_number(self.year, self.sequence)
 
 
 EXPORT_FIELDS = tuple(getattr(Case, name) for name in ExportedCase._fields)

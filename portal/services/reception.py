@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain.register_wording import KIND_WORDS, STATUS_WORDS
+from portal.domain.tracking import format_case_number
 from portal.models import Case, ReceptionVisit
 from portal.services.audit import record
 
@@ -114,8 +115,8 @@ class RegisterRow:
             mark if case.status in ACCEPTED else None,
             mark if case.status == "guided" else None,
             mark if case.status == "forwarded" else None,
-            # the case number as Case.number writes it (2026/0123)
-            f"{case.year}/{case.sequence:04d}: {STATUS_WORDS.get(case.status, case.status)}",
+            f"{format_case_number(case.year, case.sequence)}: "
+            f"{STATUS_WORDS.get(case.status, case.status)}",
             case.note,
         ]
 

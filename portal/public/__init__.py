@@ -15,6 +15,7 @@ from portal.public import (  # noqa: E402, F401
     dialogue_views,
     lookup_views,
     news_views,
+    receipt_views,
     statistics_views,
     submission_views,
     views,

@@ -31,6 +31,7 @@ from portal.extensions import db
 from portal.lib import crypto
 from portal.public import bp
 from portal.public import submission_tokens as form_tokens
+from portal.public.receipt_views import keep_receipt
 from portal.public.submission_forms import (
     FORMS,
     KIND_SLUGS,
@@ -63,8 +64,6 @@ IDENTITY_FIELDS = (
     "representative",
     "confidential",
 )
-RECEIPT_KEY = "receipt"
-RECEIPT_SHOWN_FOR = 30 * 60  # seconds a receipt shows its code again (Back, reload)
 LIMIT_SCOPE = "submission"
 
 
@@ -210,7 +209,7 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     except submissions.DuplicateSubmission as duplicate_error:
         return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
     web_limits.count(_accepted_limits(), LIMIT_SCOPE)
-    _keep_receipt(
+    keep_receipt(
         receipt.case_number,
         receipt.access_code,
         receipt.kind,
@@ -349,34 +348,8 @@ def _show_duplicate(case: Any, idempotency_key: str) -> ResponseReturnValue:
     """The same form sent twice: show the first receipt again, to the same browser only."""
     if idempotency_key in session.get(form_tokens.ISSUED_KEYS, []):
         code = submissions.access_code_for(_pepper(), idempotency_key)
-        _keep_receipt(
+        keep_receipt(
             case.number, code, case.kind, email=False, reissue=bool(case.contact_email_hash)
         )
         return redirect(url_for("public.submitted"), 303)
     abort(400)
-
-
-def _keep_receipt(number: str, code: str, kind: str, *, email: bool, reissue: bool) -> None:
-    """The receipt, in this browser's session only (never in the address), for a while.
-    `email`: a receipt was just e-mailed; `reissue`: a new code can be sent by e-mail."""
-    session[RECEIPT_KEY] = {
-        "number": number,
-        "code": code,
-        "kind": kind,
-        "email": email,
-        "reissue": reissue,
-        "until": int(time.time()) + RECEIPT_SHOWN_FOR,
-    }
-
-
-@bp.get("/gui-don/da-gui")
-def submitted() -> ResponseReturnValue:
-    """The receipt, shown again on Back or reload in the same browser for RECEIPT_SHOWN_FOR;
-    after that the code is forgotten and the page says how to get a new one."""
-    g.no_store = True  # the code never lands in the browser's cache
-    receipt = session.get(RECEIPT_KEY)
-    if receipt is not None and int(receipt.get("until", 0)) <= time.time():
-        receipt = {k: v for k, v in receipt.items() if k in ("number", "kind", "reissue")}
-        session[RECEIPT_KEY] = {**receipt, "expired": True}
-        receipt = session[RECEIPT_KEY]
-    return render_template("public/submitted.html", receipt=receipt)

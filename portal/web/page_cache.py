@@ -151,31 +151,47 @@ def cached(*, query: bool = False, **fillers: Filler) -> Callable[[F], F]:
             g.page_fillers = fillers
             if not cacheable(query=query):
                 return view(*args, **kwargs)
-            key = _request_key()
-            kept = _get(key)
-            if kept is None:
-                response = _render_with_markers(view, args, kwargs)
-                parts = tuple(MARKERS.split(response.get_data()))
-                if response.status_code != 200 or response.direct_passthrough:
-                    response.set_data(_fill(parts, fillers))
-                    return response
-                kept = (parts, response.content_type or "")
-                _put(key, kept)
-            parts, content_type = kept
-            return current_app.response_class(_fill(parts, fillers), content_type=content_type)
+            return _serve(_request_key(), lambda: view(*args, **kwargs), fillers)
 
         return wrapped  # type: ignore[return-value]  # same signature as the view
 
     return decorate
 
 
-def _render_with_markers(
-    view: Callable[..., ResponseReturnValue], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Response:
+def render_variant(
+    variant: str, fillers: Mapping[str, Filler], render: Callable[[], ResponseReturnValue]
+) -> ResponseReturnValue:
+    """A page that comes in a few variants, the same for everyone who sees one of them but
+    for `fillers` (the receipt: one per kind of case, with the visitor's own number and
+    code filled in). The view decides the variant; `render` draws it, reading each
+    per-visitor value with `value(name)`. Fillers return HTML-safe text (Markup)."""
+    g.page_fillers = fillers
+    if not cacheable():
+        return render()
+    return _serve(f"{_request_key()}#{variant}", render, fillers)
+
+
+def _serve(
+    key: str, render: Callable[[], ResponseReturnValue], fillers: Mapping[str, Filler]
+) -> ResponseReturnValue:
+    kept = _get(key)
+    if kept is None:
+        response = _render_with_markers(render)
+        parts = tuple(MARKERS.split(response.get_data()))
+        if response.status_code != 200 or response.direct_passthrough:
+            response.set_data(_fill(parts, fillers))
+            return response
+        kept = (parts, response.content_type or "")
+        _put(key, kept)
+    parts, content_type = kept
+    return current_app.response_class(_fill(parts, fillers), content_type=content_type)
+
+
+def _render_with_markers(render: Callable[[], ResponseReturnValue]) -> Response:
     g.page_caching = True
     setattr(g, CSRF, marker(CSRF))  # what generate_csrf returns while the page renders
     try:
-        return current_app.make_response(view(*args, **kwargs))
+        return current_app.make_response(render())
     finally:
         g.pop("page_caching", None)
         g.pop(CSRF, None)

@@ -217,3 +217,36 @@ def test_without_its_redis_every_page_still_works_and_nothing_is_lost(
     registered = citizen.post(path, data={"csrf_token": token, **registration_form()})
     assert registered.status_code == 303
     assert "page cache unavailable" in caplog.text
+
+
+def test_the_receipt_is_drawn_once_a_kind_and_each_citizen_gets_their_own_number_and_code(
+    app_ctx: Flask, cached_app: Flask, renders: list[str]
+) -> None:
+    pages = []
+    for phone in ("0912 345 678", "0987 654 321"):
+        citizen = cached_app.test_client()
+        sent = fill(citizen, "khieu-nai", phone=phone)
+        assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+        pages.append((citizen, citizen.get(sent.headers["Location"])))
+    assert renders.count("public/submitted.html") == 1
+    (first, one), (second, two) = pages
+    codes = [CODE_RE.search(p.get_data(as_text=True)).group(1) for p in (one, two)]  # type: ignore[union-attr]
+    assert codes[0] != codes[1]
+    for page, code in zip((one, two), codes, strict=True):
+        text = page.get_data(as_text=True)
+        assert f'name="access_code" value="{code}"' in text  # the pre-filled letter's form
+        assert " ".join(code.replace("-", " ")) in text  # what a screen reader says
+        assert "pagecache" not in text
+        assert page.headers["Cache-Control"].startswith("no-store")
+    qr = re.compile(r'<div class="qr".*?</div>', re.S)
+    assert qr.search(one.get_data(as_text=True)).group(0) != qr.search(
+        two.get_data(as_text=True)
+    ).group(0)  # type: ignore[union-attr]
+    # The same receipt drawn afresh (no cache) is the same page, but for the CSRF token.
+    fresh_client = app_ctx.test_client()
+    fresh_client.set_cookie("session", second.get_cookie("session").value)  # type: ignore[union-attr]
+    fresh = fresh_client.get("/gui-don/da-gui")
+    assert _without_per_visitor_values(fresh.get_data(as_text=True)) == _without_per_visitor_values(
+        second.get("/gui-don/da-gui").get_data(as_text=True)
+    )
+    assert codes[1] in fresh.get_data(as_text=True)

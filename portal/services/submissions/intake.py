@@ -4,10 +4,11 @@ identity when confidential, the files sent with the form; once only per form."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,84 +71,90 @@ def submit(
         settings.receipt_convention,  # type: ignore[arg-type]  # a str; checked by receipt_date
     )
     code = access_code_for(settings.pepper, submission.idempotency_key)
-    case = Case(
-        year=received_on.year,
-        sequence=0,
-        kind=submission.kind,
-        channel=submission.channel,
-        source_body=submission.source_body,
-        received_on=received_on,
-        submitted_at=now,
-        subject=submission.subject,
-        content=submission.content,
-        field=submission.field,
-        respondent=submission.respondent,
-        requested_outcome=submission.requested_outcome,
-        contested_decision=submission.contested_decision,
-        decision_known_on=submission.decision_known_on,
-        evidence=submission.evidence,
-        location=submission.location,
-        round=submission.complaint_round,
-        people_count=submission.people_count,
-        confidential=confidential,
-        identity_withheld=withhold,
-        consent_version=submission.consent_version,
-        consent_at=now,
-        status="received",
-        access_code_hash=tracking.hash_access_code(
+    values: dict[str, Any] = {
+        "year": received_on.year,
+        "kind": submission.kind,
+        "channel": submission.channel,
+        "source_body": submission.source_body,
+        "received_on": received_on,
+        "submitted_at": now,
+        "subject": submission.subject,
+        "content": submission.content,
+        "field": submission.field,
+        "respondent": submission.respondent,
+        "requested_outcome": submission.requested_outcome,
+        "contested_decision": submission.contested_decision,
+        "decision_known_on": submission.decision_known_on,
+        "evidence": submission.evidence,
+        "location": submission.location,
+        "round": submission.complaint_round,
+        "people_count": submission.people_count,
+        "confidential": confidential,
+        "identity_withheld": withhold,
+        "consent_version": submission.consent_version,
+        "consent_at": now,
+        "status": "received",
+        "access_code_hash": tracking.hash_access_code(
             tracking.normalise_access_code(code) or "", settings.pepper
         ),
-        idempotency_key=submission.idempotency_key,
-        created_at=now,
-        updated_at=now,
-    )
+        "idempotency_key": submission.idempotency_key,
+        "created_at": now,
+        "updated_at": now,
+    }
     identity = {column: getattr(submission, name) for column, name in IDENTITY_FIELDS.items()}
     if submission.email and not withhold:
-        case.contact_email_hash = keyed_hash(settings.pepper, "email", submission.email.lower())
+        values["contact_email_hash"] = keyed_hash(
+            settings.pepper, "email", submission.email.lower()
+        )
     if confidential and not withhold:
-        case.identity_ciphertext = crypto.seal(settings.custodian_public_key or "", identity)
-        case.pseudonym = tracking.make_pseudonym(rng or secrets.SystemRandom())
+        values["identity_ciphertext"] = crypto.seal(settings.custodian_public_key or "", identity)
+        values["pseudonym"] = tracking.make_pseudonym(rng or secrets.SystemRandom())
     elif not confidential:
-        for name, value in identity.items():
-            setattr(case, name, value)
+        values.update(identity)
     if submission.first_case_number:
         parsed = tracking.parse_case_number(submission.first_case_number)
         if parsed:
-            case.first_case_id = session.scalar(
+            values["first_case_id"] = session.scalar(
                 select(Case.id).where(Case.year == parsed[0], Case.sequence == parsed[1])
             )
+    values["search_text"] = search_text(values)
 
-    case.search_text = search_text(case)
-    # The first event and deadlines go in with the case itself: appended after its insert,
-    # each would first load the (empty) list from the database.
-    case.events.append(
-        CaseEvent(
-            at=now,
-            actor_id=actor_id,
-            action="submitted",
-            to_status="received",
-            visible_to_citizen=True,
-        )
-    )
     first_rules = ["letter.process"]
-    if submission.signed_letter and case.kind in ("complaint", "denunciation"):
+    if submission.signed_letter and submission.kind in ("complaint", "denunciation"):
         # A signed letter on paper or in person: the formal clocks run from its receipt.
-        case.signed_letter_on = received_on
-        first_rules.append(acceptance_rule(case.kind, case.round) or "letter.process")
-    for rule_id in first_rules:
-        rule = rules[rule_id]
-        computed = due_date(rule, received_on, calendar, explain=False)
-        case.deadlines.append(
-            Deadline(
-                rule_id=rule.id,
-                legal_basis=rule.legal_basis,
-                started_on=received_on,
-                due_on=computed.due,
-                created_at=now,
-            )
+        values["signed_letter_on"] = received_on
+        first_rules.append(
+            acceptance_rule(submission.kind, submission.complaint_round) or "letter.process"
         )
-    case.refresh_next_due()
-    _insert_with_number(session, case)
+    deadlines: list[dict[str, Any]] = [
+        {
+            "rule_id": rule.id,
+            "legal_basis": rule.legal_basis,
+            "started_on": received_on,
+            "due_on": due_date(rule, received_on, calendar, explain=False).due,
+            "created_at": now,
+        }
+        for rule in (rules[rule_id] for rule_id in first_rules)
+    ]
+    values["next_due_on"] = min(deadline["due_on"] for deadline in deadlines)
+    case_id, sequence = _insert_with_number(session, values)
+    # The case's first rows as plain inserts: the ORM's unit of work cost more than the
+    # rest of a submission's database work (docs/performance.md, "Full submissions").
+    connection = session.connection()
+    connection.execute(
+        _table(CaseEvent).insert(),
+        {
+            "case_id": case_id,
+            "at": now,
+            "actor_id": actor_id,
+            "action": "submitted",
+            "to_status": "received",
+            "visible_to_citizen": True,
+        },
+    )
+    connection.execute(
+        _table(Deadline).insert(), [{**deadline, "case_id": case_id} for deadline in deadlines]
+    )
     if submission.upload_token:
         session.execute(
             update(Attachment)
@@ -156,7 +163,7 @@ def submit(
                 == draft_token_hash(settings.pepper, submission.upload_token),
                 Attachment.case_id.is_(None),
             )
-            .values(case_id=case.id, draft_token_hash=None)
+            .values(case_id=case_id, draft_token_hash=None)
         )
     record(
         session,
@@ -164,14 +171,14 @@ def submit(
         action="case.submit",
         now=now,
         target_type="case",
-        target_id=case.id,
-        kind=case.kind,
-        channel=case.channel,
+        target_id=case_id,
+        kind=submission.kind,
+        channel=submission.channel,
     )
     receipt = Receipt(
-        case_id=case.id,
-        case_number=case.number,
-        kind=case.kind,
+        case_id=case_id,
+        case_number=tracking.format_case_number(received_on.year, sequence),
+        kind=submission.kind,
         access_code=code,
         email=None if withhold else submission.email,
         confidential=confidential,
@@ -186,7 +193,7 @@ def submit(
             subject=subject,
             body=body,
             now=now,
-            case_id=case.id,
+            case_id=case_id,
             purpose=notifications.RECEIPT,
             seal_with=settings.pepper if confidential else None,
         )
@@ -194,42 +201,58 @@ def submit(
     return receipt
 
 
-def search_text(case: Case) -> str:
-    """What the officials' search looks in: never a confidential case's identity."""
-    parts = [case.subject, case.content, case.respondent, case.location]
-    if not case.confidential:
-        parts += [case.submitter_name, case.submitter_phone, case.submitter_email]
-    return fold(" ".join(p for p in parts if p))
+def search_text(case: Mapping[str, Any]) -> str:
+    """What the officials' search looks in (from a case's column values): never a
+    confidential case's identity."""
+    names = ["subject", "content", "respondent", "location"]
+    if not case.get("confidential"):
+        names += ["submitter_name", "submitter_phone", "submitter_email"]
+    return fold(" ".join(text for name in names if (text := case.get(name))))
+
+
+def _table(model: Any) -> Table:
+    """The model's table, for a Core insert with its values as parameters: one compiled
+    statement for every case (values given with `.values()` are built anew each time)."""
+    return cast(Table, model.__table__)
 
 
 # The PostgreSQL advisory lock (with the year as second key) that hands out register numbers.
 CASE_NUMBER_LOCK = 4_101
 
 
-def _insert_with_number(session: Session, case: Case, attempts: int = 5) -> None:
-    """Give the case the next register number of its year, with no gap and no repeat.
+def _insert_with_number(
+    session: Session, values: dict[str, Any], attempts: int = 5
+) -> tuple[int, int]:
+    """Insert the case with the next register number of its year, with no gap and no repeat;
+    return its id and sequence.
 
     SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
     lock per year makes numbering take turns: the next submission reads the highest number
     only once the previous one has committed or rolled back (a register has no gaps). The
     unique constraint stays the last word: a clash sends the case round again.
     """
+    year = values["year"]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, case.year)))
+        session.execute(select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, year)))
     for attempt in range(attempts):
         savepoint = session.begin_nested()
-        last = session.scalar(select(func.max(Case.sequence)).where(Case.year == case.year))
-        case.sequence = (last or 0) + 1
-        session.add(case)
+        last = session.scalar(select(func.max(Case.sequence)).where(Case.year == year))
+        sequence = (last or 0) + 1
         try:
-            session.flush()
+            inserted = (
+                session.connection()
+                .execute(_table(Case).insert(), {**values, "sequence": sequence})
+                .inserted_primary_key
+            )
         except IntegrityError:
             savepoint.rollback()
             if attempt == attempts - 1:
                 raise
             continue
         savepoint.commit()
-        return
+        assert inserted is not None  # noqa: S101  (a single-row insert has its key)
+        return int(inserted[0]), sequence
+    raise AssertionError("unreachable")
 
 
 def submit_once(

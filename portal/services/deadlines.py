@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar, override_kind
@@ -64,7 +64,10 @@ def rules_from_file(path: Path, *, petition_answer_days: int | None = None) -> d
     return load_rules(path.read_text(encoding="utf-8"), base, source=str(path))
 
 
-_calendar_cache: dict[str, tuple[tuple[object, ...], WorkingCalendar]] = {}
+_calendar_cache: dict[Engine, tuple[tuple[object, ...], WorkingCalendar]] = {}
+_OVERRIDES_FINGERPRINT = select(
+    func.count(CalendarOverride.id), func.max(CalendarOverride.id), func.sum(CalendarOverride.id)
+)
 
 
 def load_calendar(session: Session) -> WorkingCalendar:
@@ -77,16 +80,8 @@ def load_calendar(session: Session) -> WorkingCalendar:
     each process keeps the last one and rebuilds it only when the overrides changed: a cheap
     fingerprint query tells, and works across workers and hosts sharing one database.
     """
-    fingerprint = tuple(
-        session.execute(
-            select(
-                func.count(CalendarOverride.id),
-                func.max(CalendarOverride.id),
-                func.sum(CalendarOverride.id),
-            )
-        ).one()
-    )
-    key = str(session.get_bind().engine.url)
+    fingerprint = tuple(session.execute(_OVERRIDES_FINGERPRINT).one())
+    key = session.get_bind().engine
     cached = _calendar_cache.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]

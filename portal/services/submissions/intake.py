@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,18 @@ def is_confidential(submission: Submission) -> bool:
     return submission.kind == "denunciation" or submission.confidential
 
 
+# Statements run on every submission, built once: building them is most of their cost.
+_BY_IDEMPOTENCY_KEY = select(Case).where(Case.idempotency_key == bindparam("key"))
+_LAST_SEQUENCE = select(func.max(Case.sequence)).where(Case.year == bindparam("year"))
+_LINK_DRAFTS = (  # the files uploaded with the form become the case's
+    update(Attachment)
+    .where(Attachment.draft_token_hash == bindparam("token_hash"), Attachment.case_id.is_(None))
+    .values(case_id=bindparam("case_id"), draft_token_hash=None)
+)
+
+
 def find_duplicate(session: Session, idempotency_key: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
+    return session.scalar(_BY_IDEMPOTENCY_KEY, {"key": idempotency_key})
 
 
 def submit(
@@ -51,14 +61,15 @@ def submit(
     rng: secrets.SystemRandom | None = None,
     receipt_email: Callable[[Receipt], tuple[str, str]] | None = None,
     actor_id: int | None = None,
+    known_new: bool = False,
 ) -> Receipt:
     """Register a web submission as a case, with its first deadline; commit; return the receipt.
 
     For a confidential case the identity is sealed to the custodian key before anything is
-    written, and nothing is stored when that key is missing.
+    written, and nothing is stored when that key is missing. `known_new`: the caller has
+    just looked the idempotency key up in this same transaction (find_duplicate).
     """
-    existing = find_duplicate(session, submission.idempotency_key)
-    if existing is not None:
+    if not known_new and (existing := find_duplicate(session, submission.idempotency_key)):
         raise DuplicateSubmission(existing)
     confidential = is_confidential(submission)
     withhold = submission.kind == "denunciation" and not settings.collect_denouncer_identity
@@ -156,14 +167,12 @@ def submit(
         _table(Deadline).insert(), [{**deadline, "case_id": case_id} for deadline in deadlines]
     )
     if submission.upload_token:
-        session.execute(
-            update(Attachment)
-            .where(
-                Attachment.draft_token_hash
-                == draft_token_hash(settings.pepper, submission.upload_token),
-                Attachment.case_id.is_(None),
-            )
-            .values(case_id=case_id, draft_token_hash=None)
+        connection.execute(
+            _LINK_DRAFTS,
+            {
+                "token_hash": draft_token_hash(settings.pepper, submission.upload_token),
+                "case_id": case_id,
+            },
         )
     record(
         session,
@@ -236,7 +245,7 @@ def _insert_with_number(
         session.execute(select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, year)))
     for attempt in range(attempts):
         savepoint = session.begin_nested()
-        last = session.scalar(select(func.max(Case.sequence)).where(Case.year == year))
+        last = session.scalar(_LAST_SEQUENCE, {"year": year})
         sequence = (last or 0) + 1
         try:
             inserted = (

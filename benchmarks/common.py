@@ -132,6 +132,7 @@ def start_gunicorn(
     workers: int,
     log: IO[bytes] | None = None,
     preload: bool = False,
+    config: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start gunicorn (not waiting for it to answer: see wait_until_up); its own messages go
     to `log` when given; with `preload` the master loads the app and each worker is a fork of
@@ -146,6 +147,7 @@ def start_gunicorn(
             "--log-level",
             "warning",
             *(["--preload"] if preload else []),
+            *(["-c", str(config)] if config else []),
             "wsgi:app",
         ],
         env=env,
@@ -173,6 +175,7 @@ def gunicorn(
     extra_env: dict[str, str] | None = None,
     prepare: list[list[str]] = (),
     database_url: str | None = None,
+    config: Path | None = None,
 ) -> Iterator[str]:  # type: ignore[assignment]
     """Serve the app with gunicorn on a fresh SQLite database (or on `database_url`, an empty
     database the caller created); yield its base URL."""
@@ -180,7 +183,7 @@ def gunicorn(
     flask(env, "db", "upgrade")
     for command in prepare:
         flask(env, *command)
-    server = start_gunicorn(env, port=port, workers=workers)
+    server = start_gunicorn(env, port=port, workers=workers, config=config)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base)

@@ -8,15 +8,17 @@ printed too (it does not depend on what else the machine runs).
 
     .venv/bin/python benchmarks/submissions.py [--seconds 10] [--workers 2] [--connections 8]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/EMPTY_DB]
-        [--redis-url redis://127.0.0.1:6379/14]
+        [--redis-url redis://127.0.0.1:6379/14] [--per-request]
 
 Without --database-url it serves a fresh SQLite file (durable commits: WAL, synchronous=FULL);
 with it, the production setup: PostgreSQL (give an empty database) and, with --redis-url,
-Redis for the rate limits and the page cache.
+Redis for the rate limits and the page cache. With --per-request it also prints the CPU
+time each kind of request took inside the workers (benchmarks/request_cpu.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -33,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import NO_LIMITS, REFLECTION, gunicorn, redis_env, server_cpu_seconds, wrk_parser
 
 SCRIPT = Path(__file__).resolve().parent / "submission.lua"
+REQUEST_CPU = Path(__file__).resolve().parent / "request_cpu.py"
 RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 TOTAL = re.compile(r"(\d+) requests in")
 COUNTS = re.compile(r"submissions completed: (\d+) failed: (\d+)")
@@ -76,10 +79,12 @@ def run_wrk(arguments: list[str], port: int) -> tuple[str, float]:
 
 def main() -> None:
     parser = wrk_parser(__doc__, port=8765, seconds=10)
+    parser.add_argument("--per-request", action="store_true", help="CPU time by kind of request")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     typed = urllib.parse.urlencode({key: value for key, value in REFLECTION.items()})
+    reports = tempfile.mkdtemp()  # the workers write theirs as they exit
     with (
         tempfile.TemporaryDirectory() as tmp,
         gunicorn(
@@ -88,7 +93,8 @@ def main() -> None:
             workers=args.workers,
             prepare=[["calendar", "sync"]],
             database_url=args.database_url,
-            extra_env={**NO_LIMITS, **redis_env(args.redis_url)},
+            extra_env={**NO_LIMITS, **redis_env(args.redis_url), "REQUEST_CPU_DIR": reports},
+            config=REQUEST_CPU if args.per_request else None,
         ) as base,
     ):
         bare_out, bare_cpu = run_wrk(
@@ -109,6 +115,7 @@ def main() -> None:
             args.port,
         )
         disk = durable_commits_per_second(f"{tmp}/commits.db")
+    per_request = _per_request(reports)
     bare = float(RATE.search(bare_out).group(1))
     bare_requests = int(TOTAL.search(bare_out).group(1))
     completed, failed = (int(n) for n in COUNTS.search(full_out).groups())
@@ -124,6 +131,21 @@ def main() -> None:
         f"{' and Redis' if args.redis_url else ''}); the disk, same run: {disk:.0f} durable "
         f"SQLite commits a second from 4 threads"
     )
+    for name, milliseconds in per_request.items():
+        print(f"  {name}: {milliseconds:.2f} ms CPU in the worker")
+
+
+def _per_request(folder: str) -> dict[str, float]:
+    """The workers' CPU time per request, by kind (empty without --per-request)."""
+    seconds: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for report in Path(folder).glob("*.json"):
+        totals = json.loads(report.read_text(encoding="utf-8"))
+        for name, value in totals["seconds"].items():
+            seconds[name] = seconds.get(name, 0) + value
+            count[name] = count.get(name, 0) + totals["count"][name]
+    shutil.rmtree(folder)
+    return {name: seconds[name] * 1000 / count[name] for name in sorted(seconds)}
 
 
 if __name__ == "__main__":

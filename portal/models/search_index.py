@@ -16,8 +16,21 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Subquery,
+    and_,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from portal.domain.search import has_word_prefixes
 from portal.models import Case
@@ -59,6 +72,12 @@ class Match:
     # the page and, unless among open cases (a small index), for the count.
     walk_page: bool = False
     walk_count: bool = False
+    # SQLite, among open cases: the count's rows start from the open cases' FTS5 matches,
+    # joined to cases (`counted_from`, the FROM clause, with `counted_where`), so FTS5 hands
+    # them over one at a time and the count stops past its cap; `by_id` (an IN list) would
+    # read every match first (3,387 for "cot dien" at a million cases: 1.2 ms, against 0.4).
+    counted_from: FromClause | None = None
+    counted_where: ColumnElement[bool] | TextClause | None = None
 
 
 def _words(terms: list[str]) -> list[str]:
@@ -92,12 +111,17 @@ def matches(
     if few:
         check = _row_check(session, words)
         return Match(check, check)
-    table = "open_cases_fts" if open_only else "cases_fts"
+    name = "open_cases_fts" if open_only else "cases_fts"
     expression = " ".join(f'"{word}"*' for word in words)
-    match = text(f"{table} MATCH :expression").bindparams(expression=expression)
-    fts = select(text("rowid")).select_from(text(table)).where(match).scalar_subquery()
+    match = text(f"{name} MATCH :expression").bindparams(expression=expression)
+    fts = select(text("rowid")).select_from(text(name)).where(match).scalar_subquery()
     by_id = Case.id.in_(fts)
-    if not _common(session, table, words):
+    if open_only:
+        index = table(name, column("rowid"))
+        joined = index.join(Case, Case.id == index.c.rowid)
+        if not _common(session, name, words):
+            return Match(by_id, by_id, counted_from=joined, counted_where=match)
+    elif not _common(session, name, words):
         return Match(by_id, by_id)
     # A common word: let SQLite walk the list's own index (deadline or date order) and check
     # each row, instead of fetching every match and sorting them all. Among open cases the
@@ -107,7 +131,7 @@ def matches(
     # million) each row's text is checked instead, for the count (which stops past the
     # queue's cap) as for the page.
     if open_only:
-        return Match(by_id, (Case.id + 0).in_(fts))
+        return Match(by_id, (Case.id + 0).in_(fts), counted_from=joined, counted_where=match)
     check = _row_check(session, words)
     return Match(check, check)
 

@@ -308,13 +308,12 @@ def _counted(
         walk = walked(query.order_by(None), found.by_id, Case.next_due_on)
         matching = select(walk.c.next_due_on).where(walk.c.hit).limit(COUNT_CAP + 1).subquery()
         return _counts(session, matching, matching.c.next_due_on, today, soon)
-    matching = (
-        (query if found is None else query.where(found.by_id))
-        .with_only_columns(Case.next_due_on, maintain_column_froms=True)
-        .order_by(None)
-        .limit(COUNT_CAP + 1)
-        .subquery()
-    )
+    rows = query.with_only_columns(Case.next_due_on, maintain_column_froms=True).order_by(None)
+    if found is not None and found.counted_from is not None and found.counted_where is not None:
+        rows = rows.select_from(found.counted_from).where(found.counted_where)
+    elif found is not None:
+        rows = rows.where(found.by_id)
+    matching = rows.limit(COUNT_CAP + 1).subquery()
     return _counts(session, matching, matching.c.next_due_on, today, soon)
 
 

@@ -314,3 +314,28 @@ def test_the_working_queues_search_counts_what_a_plain_reading_counts(
                 checked += total > 0
     assert checked >= 5
     assert expected("dien", EVERY_CASE)[0] > queue.COUNT_CAP  # the cap is reached too
+
+
+def test_a_page_reads_the_assignees_names_not_their_roles(app_ctx) -> None:
+    """The list shows an assignee's name: loading the official must not fetch their roles
+    too (a query more on every page that has an assigned case)."""
+    from sqlalchemy import event
+
+    official = make_user(roles=("handler",), name="Trần Văn Hùng")
+    case = make_case(kind="reflection", subject="Cột điện đổ")
+    case.assignee_id = official.id
+    db.session.commit()
+    db.session.expunge_all()  # as in a new request, the official is not loaded yet
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        rows = _search("cot dien").rows
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert [row.case.assignee.name for row in rows] == ["Trần Văn Hùng"]
+    assert not [statement for statement in statements if "user_roles" in statement]
+    assert [role.role for role in rows[0].case.assignee.role_rows] == ["handler"]  # on demand

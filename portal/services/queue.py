@@ -7,7 +7,7 @@ importable from here as before."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select, text
@@ -227,6 +227,8 @@ def search(
         # The filter's own columns only, so PostgreSQL can answer from the
         # (next_due_on, assignee_id, division_id) index without visiting the table.
         counts = _counted(session, query, found, today, soon)
+        if found is not None and found.whole_words is not None and counts[0] <= COUNT_CAP:
+            found = replace(found, walk_page=False)  # a few open matches: sorted, not walked
     total, overdue, due_soon = counts
     unclocked = None
     if _with_unclocked(filters):
@@ -307,6 +309,10 @@ def _counted(
     session: Session, query: Select[tuple[Case]], found: Match | None, today: date, soon: date
 ) -> tuple[int, int, int]:
     """Total, overdue and due-soon cases of the list's `query`, counted up to COUNT_CAP + 1."""
+    if found is not None and found.whole_words is not None:
+        whole = _counted(session, query.where(found.whole_words), None, today, soon)
+        if whole[0] > COUNT_CAP:  # past the cap by the whole words alone
+            return whole
     if found is not None and found.walk_count:
         walk = walked(query.order_by(None), found.by_id, Case.next_due_on)
         matching = select(walk.c.next_due_on).where(walk.c.hit).limit(COUNT_CAP + 1).subquery()

@@ -310,7 +310,7 @@ def _counted(
 ) -> tuple[int, int, int]:
     """Total, overdue and due-soon cases of the list's `query`, counted up to COUNT_CAP + 1."""
     if found is not None and found.whole_words is not None:
-        whole = _counted(session, query.where(found.whole_words), None, today, soon)
+        whole = _counted(session, query, found.whole_words, today, soon)
         if whole[0] > COUNT_CAP:  # past the cap by the whole words alone
             return whole
     if found is not None and found.walk_count:

@@ -7,11 +7,11 @@ importable from here as before."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select, text
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.permissions import CaseScope
@@ -52,8 +52,11 @@ LIST_COLUMNS = load_only(
     Case.assignee_id,
     raiseload=True,
 )
-# ... and the assignee's name, nothing else of the official.
-ASSIGNEE_NAME = selectinload(Case.assignee).load_only(User.name, raiseload=True)
+# ... and the assignee's name, joined in the same query, nothing else of the official (not
+# their roles either, which loading a user would otherwise fetch: a query more).
+ASSIGNEE_NAME = (
+    joinedload(Case.assignee).load_only(User.name, raiseload=True).lazyload(User.role_rows)
+)
 
 # Counts not read from the tallies (a text search, a status, a statistics figure's list) stop
 # past this and show as "more than 500": counting every match of a common word among a
@@ -224,6 +227,8 @@ def search(
         # The filter's own columns only, so PostgreSQL can answer from the
         # (next_due_on, assignee_id, division_id) index without visiting the table.
         counts = _counted(session, query, found, today, soon)
+        if found is not None and found.whole_words is not None and counts[0] <= COUNT_CAP:
+            found = replace(found, walk_page=False)  # a few open matches: sorted, not walked
     total, overdue, due_soon = counts
     unclocked = None
     if _with_unclocked(filters):
@@ -304,17 +309,20 @@ def _counted(
     session: Session, query: Select[tuple[Case]], found: Match | None, today: date, soon: date
 ) -> tuple[int, int, int]:
     """Total, overdue and due-soon cases of the list's `query`, counted up to COUNT_CAP + 1."""
+    if found is not None and found.whole_words is not None:
+        whole = _counted(session, query, found.whole_words, today, soon)
+        if whole[0] > COUNT_CAP:  # past the cap by the whole words alone
+            return whole
     if found is not None and found.walk_count:
         walk = walked(query.order_by(None), found.by_id, Case.next_due_on)
         matching = select(walk.c.next_due_on).where(walk.c.hit).limit(COUNT_CAP + 1).subquery()
         return _counts(session, matching, matching.c.next_due_on, today, soon)
-    matching = (
-        (query if found is None else query.where(found.by_id))
-        .with_only_columns(Case.next_due_on, maintain_column_froms=True)
-        .order_by(None)
-        .limit(COUNT_CAP + 1)
-        .subquery()
-    )
+    rows = query.with_only_columns(Case.next_due_on, maintain_column_froms=True).order_by(None)
+    if found is not None and found.counted_from is not None and found.counted_where is not None:
+        rows = rows.select_from(found.counted_from).where(found.counted_where)
+    elif found is not None:
+        rows = rows.where(found.by_id)
+    matching = rows.limit(COUNT_CAP + 1).subquery()
     return _counts(session, matching, matching.c.next_due_on, today, soon)
 
 

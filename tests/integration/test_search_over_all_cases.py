@@ -14,7 +14,7 @@ import pytest
 from flask import current_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from portal.domain.permissions import EVERY_CASE
 from portal.domain.search import fold, has_word_prefixes
@@ -201,3 +201,165 @@ def test_the_row_check_agrees_with_the_fts5_index(text: str, words: list[str]) -
         indexed = connection.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query,)).fetchone()
     checked = has_word_prefixes(folded, " ".join(words), fts5_token_character)
     assert checked == bool(indexed[0]), (folded, words)
+
+
+OPEN = ("received", "accepted", "in_progress", "suspended")
+
+
+@pytest.mark.parametrize("common", [False, True], ids=["rare-word plan", "common-word plan"])
+def test_the_working_queues_search_counts_what_a_plain_reading_counts(
+    seeded, monkeypatch, common: bool
+) -> None:
+    """The working queue's counts (total, overdue, due soon) with a search, narrowed by
+    division, kind, assignee or a viewer's scope, equal a plain reading of the open cases
+    (with a clock, then those without), and stop past the cap: on SQLite they start from
+    the open cases' FTS5 matches joined to the cases, on PostgreSQL from its GIN index of
+    open cases (or, past the cap, a capped reading of it)."""
+    from portal.domain.permissions import CaseScope
+    from portal.models import Division, search_index
+
+    if common:
+        monkeypatch.setattr(search_index, "COMMON", 1)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE cases"))
+            db.session.commit()
+    first, second = Division(code="A", name="Phòng A"), Division(code="B", name="Phòng B")
+    db.session.add_all([first, second])
+    handler = make_user(division=first)
+    db.session.flush()
+    db.session.execute(
+        text("UPDATE cases SET division_id = CASE WHEN id % 3 = 0 THEN :a ELSE :b END"),
+        {"a": first.id, "b": second.id},
+    )
+    db.session.execute(
+        text("UPDATE cases SET assignee_id = :u WHERE id % 7 = 0"), {"u": handler.id}
+    )
+    # The answered cases open again (a clock overdue, due soon or later), so that a
+    # common word has more than 500 open matches (the indexes of open cases follow).
+    db.session.execute(
+        text(
+            "UPDATE cases SET status = 'in_progress', next_due_on = CASE id % 3"
+            " WHEN 0 THEN :late WHEN 1 THEN :soon ELSE :later END"
+            " WHERE status NOT IN :open"
+        ).bindparams(bindparam("open", expanding=True)),
+        {"late": date(2026, 11, 20), "soon": TODAY, "later": date(2027, 1, 5), "open": OPEN},
+    )
+    db.session.commit()
+    calendar = deadline_service.load_calendar(db.session)
+    soon = calendar.add_working_days(TODAY, 3)
+    cases = db.session.execute(
+        select(
+            Case.id,
+            Case.status,
+            Case.search_text,
+            Case.next_due_on,
+            Case.kind,
+            Case.division_id,
+            Case.assignee_id,
+        )
+    ).all()
+
+    def expected(words: str, scope: CaseScope, **filters: object) -> tuple[int, int, int]:
+        wanted = fold(words).split()
+        hits = [
+            case
+            for case in cases
+            if case.status in OPEN
+            and scope.admits(case.assignee_id, case.division_id)
+            and all(case_filter(case, key, value) for key, value in filters.items())
+            and all(
+                any(token.startswith(word) for token in TOKEN.findall(case.search_text))
+                for word in wanted
+            )
+        ]
+        due = [case.next_due_on for case in hits if case.next_due_on is not None]
+        return (
+            len(hits),
+            sum(1 for day in due if day < TODAY),
+            sum(1 for day in due if TODAY <= day <= soon),
+        )
+
+    def case_filter(case: object, key: str, value: object) -> bool:
+        column = {"division_id": "division_id", "kind": "kind", "assignee_id": "assignee_id"}
+        return bool(getattr(case, column[key]) == value)
+
+    handler_scope = CaseScope(division_id=first.id, assignee_id=handler.id)
+    checked = 0
+    for words in ("cot dien", "dien", "die", "khieu song"):
+        for scope, filters in [
+            (EVERY_CASE, {}),
+            (EVERY_CASE, {"division_id": second.id}),
+            (EVERY_CASE, {"kind": "reflection"}),
+            (EVERY_CASE, {"assignee_id": handler.id}),
+            (handler_scope, {}),
+        ]:
+            total, overdue, due_soon = expected(words, scope, **filters)
+            result = queue.search(
+                db.session,
+                queue.Filters(text=words, **filters),  # type: ignore[arg-type]
+                scope=scope,
+                today=TODAY,
+                calendar=calendar,
+                soon_working_days=3,
+            )
+            if total > queue.COUNT_CAP:
+                assert result.capped and result.total == queue.COUNT_CAP + 1, (words, filters)
+            else:
+                assert not result.capped, (words, filters)
+                assert (result.total, result.overdue, result.due_soon) == (
+                    total,
+                    overdue,
+                    due_soon,
+                ), (words, scope, filters)
+                checked += total > 0
+    assert checked >= 5
+    # the cap is reached too, by whole words ("dien") and by prefixes only ("die")
+    assert expected("dien", EVERY_CASE)[0] > queue.COUNT_CAP
+    assert expected("die", EVERY_CASE)[0] > queue.COUNT_CAP
+    for words in ("cot dien", "die"):  # every page, in the queue's order
+        wanted = fold(words).split()
+        hits = [
+            case
+            for case in cases
+            if case.status in OPEN
+            and all(
+                any(token.startswith(word) for token in TOKEN.findall(case.search_text))
+                for word in wanted
+            )
+        ]
+        clocked = sorted((c.next_due_on, c.id) for c in hits if c.next_due_on is not None)
+        order = [ident for _, ident in clocked]
+        order += sorted(c.id for c in hits if c.next_due_on is None)
+        shown: list[int] = []
+        after = None
+        while True:
+            page = _search(words, after=after)
+            shown += [row.case.id for row in page.rows]
+            if (after := page.next_after) is None:
+                break
+        assert shown == order, words
+
+
+def test_a_page_reads_the_assignees_names_not_their_roles(app_ctx) -> None:
+    """The list shows an assignee's name: loading the official must not fetch their roles
+    too (a query more on every page that has an assigned case)."""
+    from sqlalchemy import event
+
+    official = make_user(roles=("handler",), name="Trần Văn Hùng")
+    case = make_case(kind="reflection", subject="Cột điện đổ")
+    case.assignee_id = official.id
+    db.session.commit()
+    db.session.expunge_all()  # as in a new request, the official is not loaded yet
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        rows = _search("cot dien").rows
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert [row.case.assignee.name for row in rows] == ["Trần Văn Hùng"]
+    assert not [statement for statement in statements if "user_roles" in statement]
+    assert [role.role for role in rows[0].case.assignee.role_rows] == ["handler"]  # on demand

@@ -31,7 +31,10 @@ def _error(response) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _calls() -> list[AuditLog]:
-    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == "api.call")))
+    """The API calls recorded, in the order they were made (SQL gives no order without one:
+    PostgreSQL sometimes returned them the other way round)."""
+    calls = select(AuditLog).where(AuditLog.action == "api.call").order_by(AuditLog.id)
+    return list(db.session.scalars(calls))
 
 
 # Public endpoints

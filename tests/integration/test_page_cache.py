@@ -229,7 +229,7 @@ def test_the_receipt_is_drawn_once_a_kind_and_each_citizen_gets_their_own_number
         assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
         pages.append((citizen, citizen.get(sent.headers["Location"])))
     assert renders.count("public/submitted.html") == 1
-    (first, one), (second, two) = pages
+    (_, one), (second, two) = pages
     codes = [CODE_RE.search(p.get_data(as_text=True)).group(1) for p in (one, two)]  # type: ignore[union-attr]
     assert codes[0] != codes[1]
     for page, code in zip((one, two), codes, strict=True):

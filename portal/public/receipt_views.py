@@ -48,12 +48,11 @@ def submitted() -> ResponseReturnValue:
             "none", {}, lambda: render_template("public/submitted.html", receipt=None)
         )
     number, code = str(receipt.get("number", "")), str(receipt.get("code", ""))
-    fillers = {
-        "number": lambda: escape(number),
-        "code": lambda: escape(code),
-        "code_spoken": lambda: escape(" ".join(code.replace("-", " "))),
-        "qr": lambda: qr_svg(code),
-    }
+    fillers: dict[str, page_cache.Filler] = {"number": lambda: escape(number)}
+    if not receipt.get("expired"):  # an expired receipt no longer shows the code
+        fillers["code"] = lambda: escape(code)
+        fillers["code_spoken"] = lambda: escape(" ".join(code.replace("-", " ")))
+        fillers["qr"] = lambda: qr_svg(code)
     flags = ("email", "reissue", "expired")
     variant = ":".join([str(receipt.get("kind")), *(str(int(bool(receipt.get(f)))) for f in flags)])
 

@@ -185,10 +185,10 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
     if duplicate is not None:
         return _show_duplicate(duplicate, form.idempotency_key.data)
-    files_sent = any(f and f.filename for f in request.files.getlist(form.attachments.name))
+    looked_up_in = db.session().get_transaction()  # the look-up holds until it commits
     if genuine:
-        _handle_uploads(form, kind)  # each stored file commits
-    elif files_sent:
+        _handle_uploads(form, kind)  # storing or removing a file commits
+    elif any(f and f.filename for f in request.files.getlist(form.attachments.name)):
         form.attachments.errors = [_("Please attach your files again.")]
     if not valid or form.attachments.errors:
         return _render_form(form, kind)
@@ -204,7 +204,7 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
             receipt_email=web_submissions.receipt_email,
-            known_new=not files_sent,  # looked up above, and no file committed since
+            known_new=db.session().get_transaction() is looked_up_in,
         )
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503

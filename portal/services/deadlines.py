@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
@@ -64,7 +65,9 @@ def rules_from_file(path: Path, *, petition_answer_days: int | None = None) -> d
     return load_rules(path.read_text(encoding="utf-8"), base, source=str(path))
 
 
-_calendar_cache: dict[Engine, tuple[tuple[object, ...], WorkingCalendar]] = {}
+_calendar_cache: WeakKeyDictionary[Engine, tuple[tuple[object, ...], WorkingCalendar]] = (
+    WeakKeyDictionary()
+)
 _OVERRIDES_FINGERPRINT = select(
     func.count(CalendarOverride.id), func.max(CalendarOverride.id), func.sum(CalendarOverride.id)
 )

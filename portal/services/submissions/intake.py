@@ -220,8 +220,9 @@ def search_text(case: Mapping[str, Any]) -> str:
 
 
 def _table(model: Any) -> Table:
-    """The model's table, for a Core insert with its values as parameters: one compiled
-    statement for every case (values given with `.values()` are built anew each time)."""
+    """The model's table, for a Core insert with its values as parameters: SQLAlchemy
+    compiles it once per set of columns and reuses it (values given with `.values()` were
+    built and coerced anew on every call)."""
     return cast(Table, model.__table__)
 
 
@@ -255,6 +256,10 @@ def _insert_with_number(
             )
         except IntegrityError:
             savepoint.rollback()
+            # The same form sent twice at once (PostgreSQL: the look-up ran before the lock):
+            # the other request made the case; show it, do not number this one again.
+            if existing := find_duplicate(session, values["idempotency_key"]):
+                raise DuplicateSubmission(existing) from None
             if attempt == attempts - 1:
                 raise
             continue

@@ -45,6 +45,7 @@ from portal.web import limits as web_limits
 from portal.web import page_cache
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
+from portal.web.database import current_transaction
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
@@ -185,7 +186,7 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
     if duplicate is not None:
         return _show_duplicate(duplicate, form.idempotency_key.data)
-    looked_up_in = db.session().get_transaction()  # the look-up holds until it commits
+    looked_up_in = current_transaction(db.session)  # the look-up holds until a commit
     if genuine:
         _handle_uploads(form, kind)  # storing or removing a file commits
     elif any(f and f.filename for f in request.files.getlist(form.attachments.name)):
@@ -204,7 +205,7 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
             rules=current_rules(),
             calendar=deadline_service.load_calendar(db.session),
             receipt_email=web_submissions.receipt_email,
-            known_new=db.session().get_transaction() is looked_up_in,
+            known_new=current_transaction(db.session) is looked_up_in,
         )
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503

@@ -23,7 +23,7 @@ from typing import Any
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 10_000
@@ -76,3 +76,12 @@ def write_transaction(session: Session) -> Iterator[None]:
     finally:
         session.rollback()
         setattr(g, _IMMEDIATE_FLAG, outer)
+
+
+def current_transaction(session: Session) -> SessionTransaction | None:
+    """The session's transaction now (None before one begins): the same object before and
+    after a block means nothing in the block committed. `db.session` is a scoped_session,
+    which does not pass `get_transaction` on to its Session."""
+    registry = getattr(session, "registry", None)
+    real: Session = registry() if registry is not None else session
+    return real.get_transaction()

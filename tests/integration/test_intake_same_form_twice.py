@@ -49,3 +49,18 @@ def test_a_clash_on_the_form_key_is_the_first_case_shown_again(app_ctx) -> None:
     assert raised.value.case.id == first.case_id
     db.session.rollback()
     assert db.session.scalar(select(func.count(Case.id))) == 1
+
+
+def test_the_view_can_tell_whether_its_look_up_still_holds(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """What the form's view compares before trusting its look-up (`known_new`): the same
+    transaction object while nothing committed, another one after a commit."""
+    from portal.web.database import current_transaction
+
+    submissions.find_duplicate(db.session, "some-key")
+    looked_up_in = current_transaction(db.session)
+    assert looked_up_in is not None
+    db.session.scalar(select(func.count(Case.id)))
+    assert current_transaction(db.session) is looked_up_in
+    db.session.commit()  # as storing or removing a draft file does
+    submissions.find_duplicate(db.session, "some-key")
+    assert current_transaction(db.session) is not looked_up_in

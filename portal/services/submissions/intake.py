@@ -44,6 +44,12 @@ _LINK_DRAFTS = (  # the files uploaded with the form become the case's
     .where(Attachment.draft_token_hash == bindparam("token_hash"), Attachment.case_id.is_(None))
     .values(case_id=bindparam("case_id"), draft_token_hash=None)
 )
+# A case and its first rows go in as Core inserts with their values as parameters: SQLAlchemy
+# compiles each once per set of columns. The ORM's unit of work, or `.values()` building and
+# coercing a parameter per column on every call, cost more than the SQL itself.
+_INSERT_CASE = cast(Table, Case.__table__).insert()
+_INSERT_EVENT = cast(Table, CaseEvent.__table__).insert()
+_INSERT_DEADLINES = cast(Table, Deadline.__table__).insert()
 
 
 def find_duplicate(session: Session, idempotency_key: str) -> Case | None:
@@ -149,11 +155,9 @@ def submit(
     ]
     values["next_due_on"] = min(deadline["due_on"] for deadline in deadlines)
     case_id, sequence = _insert_with_number(session, values)
-    # The case's first rows as plain inserts: the ORM's unit of work cost more than the
-    # rest of a submission's database work (docs/performance.md, "Full submissions").
     connection = session.connection()
     connection.execute(
-        _table(CaseEvent).insert(),
+        _INSERT_EVENT,
         {
             "case_id": case_id,
             "at": now,
@@ -164,7 +168,7 @@ def submit(
         },
     )
     connection.execute(
-        _table(Deadline).insert(), [{**deadline, "case_id": case_id} for deadline in deadlines]
+        _INSERT_DEADLINES, [{**deadline, "case_id": case_id} for deadline in deadlines]
     )
     if submission.upload_token:
         connection.execute(
@@ -219,13 +223,6 @@ def search_text(case: Mapping[str, Any]) -> str:
     return fold(" ".join(text for name in names if (text := case.get(name))))
 
 
-def _table(model: Any) -> Table:
-    """The model's table, for a Core insert with its values as parameters: SQLAlchemy
-    compiles it once per set of columns and reuses it (values given with `.values()` were
-    built and coerced anew on every call)."""
-    return cast(Table, model.__table__)
-
-
 # The PostgreSQL advisory lock (with the year as second key) that hands out register numbers.
 CASE_NUMBER_LOCK = 4_101
 
@@ -251,7 +248,7 @@ def _insert_with_number(
         try:
             inserted = (
                 session.connection()
-                .execute(_table(Case).insert(), {**values, "sequence": sequence})
+                .execute(_INSERT_CASE, {**values, "sequence": sequence})
                 .inserted_primary_key
             )
         except IntegrityError:

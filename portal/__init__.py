@@ -106,6 +106,16 @@ def _init_extensions(app: Flask) -> None:
     from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from portal.web.i18n import select_locale
 
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A SQLite file has no server that could drop the connection: no ping per checkout.
+        # The connection used last is used next: its page cache is still valid unless another
+        # process wrote since (each connection drops its cache when the file changed).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options,
+            "pool_pre_ping": False,
+            "pool_use_lifo": True,
+        }
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

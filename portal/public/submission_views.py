@@ -45,7 +45,7 @@ from portal.web import limits as web_limits
 from portal.web import page_cache
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
-from portal.web.database import current_transaction
+from portal.web.database import read_transaction
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
@@ -183,19 +183,26 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     genuine = _form_is_genuine(form)  # before _check_abuse, which renews a bad start token
     if not _check_abuse(form):
         valid = False
-    duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
-    if duplicate is not None:
-        return _show_duplicate(duplicate, form.idempotency_key.data)
-    looked_up_in = current_transaction(db.session)  # the look-up holds until a commit
+    files_sent = any(f and f.filename for f in request.files.getlist(form.attachments.name))
+    if files_sent or not valid:
+        # The same form sent again: its first case, before its files are stored twice or its
+        # errors are shown. A valid form without files needs no look-up: the intake's unique
+        # key tells.
+        with read_transaction(db.session):  # SQLite's write lock is not held while reading
+            duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
+        if duplicate is not None:
+            return _show_duplicate(duplicate, form.idempotency_key.data)
     if genuine:
         _handle_uploads(form, kind)  # storing or removing a file commits
-    elif any(f and f.filename for f in request.files.getlist(form.attachments.name)):
+    elif files_sent:
         form.attachments.errors = [_("Please attach your files again.")]
     if not valid or form.attachments.errors:
         return _render_form(form, kind)
     wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
     if wait is not None:
         return _limited_form(form, kind, wait)
+    with read_transaction(db.session):
+        calendar = deadline_service.load_calendar(db.session)
     try:
         receipt = submissions.submit(
             db.session,
@@ -203,9 +210,8 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
             now=now_utc(),
             settings=web_submissions.settings(),
             rules=current_rules(),
-            calendar=deadline_service.load_calendar(db.session),
+            calendar=calendar,
             receipt_email=web_submissions.receipt_email,
-            known_new=current_transaction(db.session) is looked_up_in,
         )
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503

@@ -10,7 +10,11 @@ How requests avoid "database is locked" (SQLite allows one writer at a time):
   entry of a download) ends its read first and writes in a transaction of its own that
   begins IMMEDIATE (:func:`write_transaction`); the session's last-seen time is written as
   the first statement of a transaction of its own (``services/accounts.py``), which waits for
-  the lock the same way.
+  the lock the same way;
+* a POST that reads before it writes (the submission form: the calendar, an earlier case
+  with the same form key) reads in a deferred transaction of its own that ends before the
+  writing begins (:func:`read_transaction`), so that other writers do not wait while it
+  works out what to write.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 10_000
 _IMMEDIATE_FLAG = "sqlite_begin_immediate"
+_DEFERRED_FLAG = "sqlite_begin_deferred"
 
 
 @event.listens_for(Engine, "connect")
@@ -47,7 +52,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _is_write_context() -> bool:
     """Requests that change state take the write lock up front, so concurrent writers wait
     for it (busy timeout) instead of failing when a read lock cannot be upgraded; so does the
-    write transaction of a GET (:func:`write_transaction`)."""
+    write transaction of a GET (:func:`write_transaction`), and not the read transaction of a
+    POST (:func:`read_transaction`)."""
+    if has_app_context() and g.get(_DEFERRED_FLAG, False):
+        return False
     if has_app_context() and g.get(_IMMEDIATE_FLAG, False):
         return True
     return has_request_context() and request.method not in SAFE_METHODS
@@ -76,6 +84,24 @@ def write_transaction(session: Session) -> Iterator[None]:
     finally:
         session.rollback()
         setattr(g, _IMMEDIATE_FLAG, outer)
+
+
+@contextmanager
+def read_transaction(session: Session) -> Iterator[None]:
+    """Read, in a request that writes afterwards, without holding SQLite's write lock: the
+    block runs in a deferred transaction that is rolled back after it (it must not write), so
+    the writing transaction that follows begins IMMEDIATE as usual. Where a transaction is
+    already open, or on PostgreSQL (whose reads take no lock), the block simply runs."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if not sqlite or current_transaction(session) is not None:
+        yield
+        return
+    setattr(g, _DEFERRED_FLAG, True)
+    try:
+        yield
+    finally:
+        session.rollback()
+        setattr(g, _DEFERRED_FLAG, False)
 
 
 def current_transaction(session: Session) -> SessionTransaction | None:

@@ -1,7 +1,7 @@
-"""The same form registered twice at once: the second request finds the first one's case
-even when its own look-up came too early (PostgreSQL: before the numbering lock; a request
-that committed stored files in between). It is shown that case, never an error page, and
-no second case is numbered."""
+"""The same form registered twice: the intake does not look the form's key up first; the
+unique key refuses the second case, which is shown the first one's case, never an error
+page, and no second case is numbered (on PostgreSQL even when both came at the same
+moment). A form read in a POST does not hold SQLite's write lock while it reads."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from portal.domain import tracking
 from portal.extensions import db
-from portal.models import Case
+from portal.models import Case, CaseEvent, Deadline
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
+from portal.web.database import current_transaction
 from portal.web.rules import current_rules
 
 
-def _submit(key: str, *, known_new: bool) -> submissions.Receipt:
+def _submit(key: str) -> submissions.Receipt:
     return submissions.submit(
         db.session,
         submissions.Submission(
@@ -37,30 +39,52 @@ def _submit(key: str, *, known_new: bool) -> submissions.Receipt:
         ),
         rules=current_rules(),
         calendar=deadline_service.load_calendar(db.session),
-        known_new=known_new,
     )
 
 
 def test_a_clash_on_the_form_key_is_the_first_case_shown_again(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    first = _submit("same-form-key", known_new=False)
-    # as if this request had looked the key up before the first one committed
+    first = _submit("same-form-key")
     with pytest.raises(submissions.DuplicateSubmission) as raised:
-        _submit("same-form-key", known_new=True)
+        _submit("same-form-key")
     assert raised.value.case.id == first.case_id
     db.session.rollback()
     assert db.session.scalar(select(func.count(Case.id))) == 1
+    # the refused insert left nothing behind
+    assert db.session.scalar(select(func.count(CaseEvent.id))) == 1
+    assert db.session.scalar(select(func.count(Deadline.id))) == 1
 
 
-def test_the_view_can_tell_whether_its_look_up_still_holds(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    """What the form's view compares before trusting its look-up (`known_new`): the same
-    transaction object while nothing committed, another one after a commit."""
-    from portal.web.database import current_transaction
+def test_the_next_form_after_a_clash_gets_the_next_number(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    first = _submit("form-one")
+    with pytest.raises(submissions.DuplicateSubmission):
+        _submit("form-one")
+    db.session.rollback()
+    second = _submit("form-two")
+    first_year, first_sequence = tracking.parse_case_number(first.case_number) or (0, 0)
+    assert tracking.parse_case_number(second.case_number) == (first_year, first_sequence + 1)
 
-    submissions.find_duplicate(db.session, "some-key")
-    looked_up_in = current_transaction(db.session)
-    assert looked_up_in is not None
-    db.session.scalar(select(func.count(Case.id)))
-    assert current_transaction(db.session) is looked_up_in
-    db.session.commit()  # as storing or removing a draft file does
-    submissions.find_duplicate(db.session, "some-key")
-    assert current_transaction(db.session) is not looked_up_in
+
+def test_a_post_reads_without_the_write_lock_and_then_writes_with_it(app, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """What the form's view does: read the calendar in a deferred transaction that ends
+    before the intake's own transaction takes the lock (BEGIN IMMEDIATE) on SQLite."""
+    from portal.web.database import read_transaction
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's reads take no lock: read_transaction simply runs the block")
+    begun: list[str] = []
+
+    def remember(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        db.session.commit()
+        with app.test_request_context("/gui-don/phan-anh", method="POST"):
+            with read_transaction(db.session):
+                deadline_service.load_calendar(db.session)
+            assert current_transaction(db.session) is None  # the read has ended
+            _submit("read-then-write")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert begun == ["BEGIN", "BEGIN IMMEDIATE"]

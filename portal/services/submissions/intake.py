@@ -20,7 +20,7 @@ from portal.domain.workflow import acceptance_rule
 from portal.lib import crypto
 from portal.models import Attachment, Case, CaseEvent, Deadline
 from portal.services import notifications
-from portal.services.audit import record
+from portal.services.audit import record_row
 from portal.services.submissions.codes import access_code_for, draft_token_hash, keyed_hash
 from portal.services.submissions.common import (
     IDENTITY_FIELDS,
@@ -67,16 +67,18 @@ def submit(
     rng: secrets.SystemRandom | None = None,
     receipt_email: Callable[[Receipt], tuple[str, str]] | None = None,
     actor_id: int | None = None,
-    known_new: bool = False,
 ) -> Receipt:
     """Register a web submission as a case, with its first deadline; commit; return the receipt.
 
     For a confidential case the identity is sealed to the custodian key before anything is
-    written, and nothing is stored when that key is missing. `known_new`: the caller has
-    just looked the idempotency key up in this same transaction (find_duplicate).
+    written, and nothing is stored when that key is missing.
+
+    Everything is worked out before the first statement, so that the lock that makes
+    submissions take turns (SQLite's write lock, PostgreSQL's numbering lock) is held only for
+    the statements and the commit. The form's key is not looked up first: its unique
+    constraint refuses a second case, and the case that holds the key is raised as
+    DuplicateSubmission.
     """
-    if not known_new and (existing := find_duplicate(session, submission.idempotency_key)):
-        raise DuplicateSubmission(existing)
     confidential = is_confidential(submission)
     withhold = submission.kind == "denunciation" and not settings.collect_denouncer_identity
     if confidential and not withhold and not crypto.check_public_key(settings.custodian_public_key):
@@ -128,12 +130,6 @@ def submit(
         values["pseudonym"] = tracking.make_pseudonym(rng or secrets.SystemRandom())
     elif not confidential:
         values.update(identity)
-    if submission.first_case_number:
-        parsed = tracking.parse_case_number(submission.first_case_number)
-        if parsed:
-            values["first_case_id"] = session.scalar(
-                select(Case.id).where(Case.year == parsed[0], Case.sequence == parsed[1])
-            )
     values["search_text"] = search_text(values)
 
     first_rules = ["letter.process"]
@@ -154,6 +150,20 @@ def submit(
         for rule in (rules[rule_id] for rule_id in first_rules)
     ]
     values["next_due_on"] = min(deadline["due_on"] for deadline in deadlines)
+    draft_hash = (
+        draft_token_hash(settings.pepper, submission.upload_token)
+        if submission.upload_token
+        else None
+    )
+    audit_detail = {"kind": submission.kind, "channel": submission.channel}
+
+    # From here on, only the statements.
+    if submission.first_case_number:
+        parsed = tracking.parse_case_number(submission.first_case_number)
+        if parsed:
+            values["first_case_id"] = session.scalar(
+                select(Case.id).where(Case.year == parsed[0], Case.sequence == parsed[1])
+            )
     case_id, sequence = _insert_with_number(session, values)
     connection = session.connection()
     connection.execute(
@@ -170,23 +180,16 @@ def submit(
     connection.execute(
         _INSERT_DEADLINES, [{**deadline, "case_id": case_id} for deadline in deadlines]
     )
-    if submission.upload_token:
-        connection.execute(
-            _LINK_DRAFTS,
-            {
-                "token_hash": draft_token_hash(settings.pepper, submission.upload_token),
-                "case_id": case_id,
-            },
-        )
-    record(
+    if draft_hash is not None:
+        connection.execute(_LINK_DRAFTS, {"token_hash": draft_hash, "case_id": case_id})
+    record_row(
         session,
         actor_id=actor_id,
         action="case.submit",
         now=now,
         target_type="case",
         target_id=case_id,
-        kind=submission.kind,
-        channel=submission.channel,
+        **audit_detail,
     )
     receipt = Receipt(
         case_id=case_id,
@@ -225,6 +228,7 @@ def search_text(case: Mapping[str, Any]) -> str:
 
 # The PostgreSQL advisory lock (with the year as second key) that hands out register numbers.
 CASE_NUMBER_LOCK = 4_101
+_TAKE_NUMBER_LOCK = select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, bindparam("year")))
 
 
 def _insert_with_number(
@@ -236,31 +240,36 @@ def _insert_with_number(
     SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
     lock per year makes numbering take turns: the next submission reads the highest number
     only once the previous one has committed or rolled back (a register has no gaps). The
-    unique constraint stays the last word: a clash sends the case round again.
+    unique constraints stay the last word: a clash on the form's key raises the case that
+    holds it; a clash on the number sends the case round again.
+
+    A refused insert takes back only itself on SQLite; on PostgreSQL it would abort the whole
+    transaction, so there it runs in a savepoint (two more round trips, PostgreSQL only).
     """
     year = values["year"]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, year)))
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.execute(_TAKE_NUMBER_LOCK, {"year": year})
     for attempt in range(attempts):
-        savepoint = session.begin_nested()
-        last = session.scalar(_LAST_SEQUENCE, {"year": year})
-        sequence = (last or 0) + 1
+        sequence = (connection.scalar(_LAST_SEQUENCE, {"year": year}) or 0) + 1
+        savepoint = connection.begin_nested() if postgres else None
         try:
-            inserted = (
-                session.connection()
-                .execute(_INSERT_CASE, {**values, "sequence": sequence})
-                .inserted_primary_key
-            )
+            inserted = connection.execute(
+                _INSERT_CASE, {**values, "sequence": sequence}
+            ).inserted_primary_key
         except IntegrityError:
-            savepoint.rollback()
-            # The same form sent twice at once (PostgreSQL: the look-up ran before the lock):
-            # the other request made the case; show it, do not number this one again.
+            if savepoint is not None:
+                savepoint.rollback()
+            # The same form sent twice (on PostgreSQL even at the same moment): the other
+            # request made the case; show it, do not number this one again.
             if existing := find_duplicate(session, values["idempotency_key"]):
                 raise DuplicateSubmission(existing) from None
             if attempt == attempts - 1:
                 raise
             continue
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
         assert inserted is not None  # noqa: S101  (a single-row insert has its key)
         return int(inserted[0]), sequence
     raise AssertionError("unreachable")

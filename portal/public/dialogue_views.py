@@ -107,9 +107,8 @@ def dialogue(dialogue_id: int) -> ResponseReturnValue:
         with force_locale(language):
             response = make_response(_session_page(item, form))
         return remember_language(response, language)
-    wait = web_limits.wait_seconds(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
+    wait = web_limits.count_attempt(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
     if wait is None:
-        web_limits.count(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
         if not form.validate():
             return _session_page(item, form)
         wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)

@@ -175,10 +175,9 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         with force_locale(language):
             response = make_response(_render_form(form, kind))
         return remember_language(response, language)
-    attempts_wait = web_limits.wait_seconds(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
+    attempts_wait = web_limits.count_attempt(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
     if attempts_wait is not None:
         return _limited_form(form, kind, attempts_wait)
-    web_limits.count(_attempt_limits(), f"{LIMIT_SCOPE}-attempt")
     valid = form.validate()
     genuine = _form_is_genuine(form)  # before _check_abuse, which renews a bad start token
     if not _check_abuse(form):

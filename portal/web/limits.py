@@ -1,7 +1,9 @@
 """Rate limits counted by hand, for forms where only what was accepted should count: a
 citizen who mistypes five times has done nothing wrong. `wait_seconds` tests every limit
-without counting; `count` counts one accepted request. Flask-Limiter's storage (memory, or
-Redis in production) keeps the counters, so they are shared by every worker.
+without counting; `count` counts one accepted request; `count_attempt` counts a request
+that every limit counts (a flood guard) and tests it in the same call. Flask-Limiter's
+storage (memory, or Redis in production) keeps the counters, so they are shared by every
+worker.
 
 Test-then-count is not atomic: two requests at the very same moment may both pass the last
 free place. A limit against abuse allows that; a request is never refused by mistake.
@@ -49,6 +51,20 @@ def wait_seconds(limits: Limits, scope: str) -> int | None:
         log.exception("rate-limit storage unavailable; limits %s skipped", scope)
         return None
     return max(waits) if waits else None
+
+
+def count_attempt(limits: Limits, scope: str) -> int | None:
+    """Count this request against every limit, in order, and stop at the first it exceeds;
+    return how long until that limit allows one more, or None when all allowed it. One call
+    to the storage per limit instead of a test and a count."""
+    try:
+        for item, identifiers in _items(limits, scope):
+            if not limiter.limiter.hit(item, *identifiers):
+                reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+                return max(1, math.ceil(reset - time.time()))
+    except Exception:  # any storage failure: never refuse a citizen for it
+        log.exception("rate-limit storage unavailable; limits %s skipped", scope)
+    return None
 
 
 def count(limits: Limits, scope: str) -> None:

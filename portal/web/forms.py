@@ -5,12 +5,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
+from gettext import NullTranslations
 from typing import Any
 
-from flask_babel import LazyString
+from babel import support
+from flask import current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
@@ -24,10 +29,22 @@ def normalise_text(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=8)
+def _wtforms_messages(locale: str) -> NullTranslations:
+    """WTForms' own messages in `locale`, read from disk once per process (Flask-WTF reads
+    them again in every request that builds a form)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BaseForm(FlaskForm):
     """Every text field is stripped and NFC-normalised; CSRF errors read as plain language."""
 
     class Meta:
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale() or ""))
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(normalise_text)

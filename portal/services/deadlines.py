@@ -83,7 +83,7 @@ def load_calendar(session: Session) -> WorkingCalendar:
     each process keeps the last one and rebuilds it only when the overrides changed: a cheap
     fingerprint query tells, and works across workers and hosts sharing one database.
     """
-    fingerprint = tuple(session.execute(_OVERRIDES_FINGERPRINT).one())
+    fingerprint = tuple(session.connection().execute(_OVERRIDES_FINGERPRINT).one())
     key = session.get_bind().engine
     cached = _calendar_cache.get(key)
     if cached is not None and cached[0] == fingerprint:

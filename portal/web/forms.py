@@ -42,7 +42,9 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> Any:
             if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
+                # WTForms makes one class of the Meta classes of a form's bases: super() is
+                # Flask-WTF's and WTForms' own.
+                return super().get_translations(form)  # type: ignore[misc]
             return _wtforms_messages(str(get_locale() or ""))
 
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:

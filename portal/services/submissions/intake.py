@@ -6,10 +6,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from portal.domain import tracking
@@ -38,16 +39,14 @@ def is_confidential(submission: Submission) -> bool:
 
 # Statements run on every submission, built once: building them is most of their cost.
 _BY_IDEMPOTENCY_KEY = select(Case).where(Case.idempotency_key == bindparam("key"))
-_LAST_SEQUENCE = select(func.max(Case.sequence)).where(Case.year == bindparam("year"))
 _LINK_DRAFTS = (  # the files uploaded with the form become the case's
     update(Attachment)
     .where(Attachment.draft_token_hash == bindparam("token_hash"), Attachment.case_id.is_(None))
     .values(case_id=bindparam("case_id"), draft_token_hash=None)
 )
-# A case and its first rows go in as Core inserts with their values as parameters: SQLAlchemy
+# A case's first rows go in as Core inserts with their values as parameters: SQLAlchemy
 # compiles each once per set of columns. The ORM's unit of work, or `.values()` building and
 # coercing a parameter per column on every call, cost more than the SQL itself.
-_INSERT_CASE = cast(Table, Case.__table__).insert()
 _INSERT_EVENT = cast(Table, CaseEvent.__table__).insert()
 _INSERT_DEADLINES = cast(Table, Deadline.__table__).insert()
 
@@ -229,6 +228,26 @@ def search_text(case: Mapping[str, Any]) -> str:
 # The PostgreSQL advisory lock (with the year as second key) that hands out register numbers.
 CASE_NUMBER_LOCK = 4_101
 _TAKE_NUMBER_LOCK = select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, bindparam("year")))
+_CASES = cast(Table, Case.__table__)
+
+
+@lru_cache(maxsize=64)
+def _numbered_insert(dialect: str, columns: tuple[str, ...]) -> Any:
+    """INSERT INTO cases (columns…, sequence) SELECT :columns…, max(sequence) + 1 of the
+    year, ON CONFLICT DO NOTHING RETURNING id, sequence: numbering and inserting in one
+    statement, and a clash (the form's key, or a number) answered with no row rather than an
+    error that would abort a PostgreSQL transaction. One per set of columns a case fills."""
+    parameters = {name: bindparam(name, type_=_CASES.c[name].type) for name in columns}
+    numbered = select(
+        *parameters.values(), func.coalesce(func.max(_CASES.c.sequence), 0) + 1
+    ).where(_CASES.c.year == parameters["year"])
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_CASES)
+        .from_select([*columns, "sequence"], numbered)
+        .on_conflict_do_nothing()
+        .returning(_CASES.c.id, _CASES.c.sequence)
+    )
 
 
 def _insert_with_number(
@@ -238,41 +257,25 @@ def _insert_with_number(
     return its id and sequence.
 
     SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
-    lock per year makes numbering take turns: the next submission reads the highest number
-    only once the previous one has committed or rolled back (a register has no gaps). The
-    unique constraints stay the last word: a clash on the form's key raises the case that
-    holds it; a clash on the number sends the case round again.
-
-    A refused insert takes back only itself on SQLite; on PostgreSQL it would abort the whole
-    transaction, so there it runs in a savepoint (two more round trips, PostgreSQL only).
+    lock per year makes numbering take turns: the insert, which reads the highest number of
+    the year, runs only once the previous submission has committed or rolled back (a
+    register has no gaps). The unique constraints stay the last word: a clash on the form's
+    key raises the case that holds it; a clash on the number sends the case round again.
     """
-    year = values["year"]
     connection = session.connection()
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        connection.execute(_TAKE_NUMBER_LOCK, {"year": year})
-    for attempt in range(attempts):
-        sequence = (connection.scalar(_LAST_SEQUENCE, {"year": year}) or 0) + 1
-        savepoint = connection.begin_nested() if postgres else None
-        try:
-            inserted = connection.execute(
-                _INSERT_CASE, {**values, "sequence": sequence}
-            ).inserted_primary_key
-        except IntegrityError:
-            if savepoint is not None:
-                savepoint.rollback()
-            # The same form sent twice (on PostgreSQL even at the same moment): the other
-            # request made the case; show it, do not number this one again.
-            if existing := find_duplicate(session, values["idempotency_key"]):
-                raise DuplicateSubmission(existing) from None
-            if attempt == attempts - 1:
-                raise
-            continue
-        if savepoint is not None:
-            savepoint.commit()
-        assert inserted is not None  # noqa: S101  (a single-row insert has its key)
-        return int(inserted[0]), sequence
-    raise AssertionError("unreachable")
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(_TAKE_NUMBER_LOCK, {"year": values["year"]})
+    statement = _numbered_insert(dialect, tuple(sorted(values)))
+    for _attempt in range(attempts):
+        row = connection.execute(statement, values).first()
+        if row is not None:
+            return int(row.id), int(row.sequence)
+        # The same form sent twice (on PostgreSQL even at the same moment): the other
+        # request made the case; show it, do not number this one again.
+        if existing := find_duplicate(session, values["idempotency_key"]):
+            raise DuplicateSubmission(existing)
+    raise RuntimeError(f"case not inserted after {attempts} attempts: a unique value clashed")
 
 
 def submit_once(

@@ -238,9 +238,14 @@ def _numbered_insert(dialect: str, columns: tuple[str, ...]) -> Any:
     statement, and a clash (the form's key, or a number) answered with no row rather than an
     error that would abort a PostgreSQL transaction. One per set of columns a case fills."""
     parameters = {name: bindparam(name, type_=_CASES.c[name].type) for name in columns}
-    numbered = select(
-        *parameters.values(), func.coalesce(func.max(_CASES.c.sequence), 0) + 1
-    ).where(_CASES.c.year == parameters["year"])
+    # The highest number as a subquery of its own, which both databases answer from the
+    # (year, sequence) index; beside other columns SQLite would scan the year's cases.
+    last = (
+        select(func.coalesce(func.max(_CASES.c.sequence), 0))
+        .where(_CASES.c.year == parameters["year"])
+        .scalar_subquery()
+    )
+    numbered = select(*parameters.values(), last + 1)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert(_CASES)

@@ -10,8 +10,8 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from portal.domain import tracking
 from portal.domain.calendar import WorkingCalendar
@@ -229,14 +229,23 @@ def search_text(case: Mapping[str, Any]) -> str:
 CASE_NUMBER_LOCK = 4_101
 _TAKE_NUMBER_LOCK = select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, bindparam("year")))
 _CASES = cast(Table, Case.__table__)
+# What an INSERT would fill in by itself; an INSERT … SELECT given defaults is compiled anew
+# on every call (SQLAlchemy renders them into the SELECT), so they are passed as values.
+_SCALAR_DEFAULTS = {
+    column.name: column.default.arg
+    for column in _CASES.c
+    if isinstance(column.default, ScalarElementColumnDefault)
+}
 
 
 @lru_cache(maxsize=64)
-def _numbered_insert(dialect: str, columns: tuple[str, ...]) -> Any:
-    """INSERT INTO cases (columns…, sequence) SELECT :columns…, max(sequence) + 1 of the
-    year, ON CONFLICT DO NOTHING RETURNING id, sequence: numbering and inserting in one
-    statement, and a clash (the form's key, or a number) answered with no row rather than an
-    error that would abort a PostgreSQL transaction. One per set of columns a case fills."""
+def _numbered_insert(columns: tuple[str, ...]) -> Any:
+    """INSERT INTO cases (columns…, sequence) SELECT :columns…, the year's highest number + 1
+    WHERE no case has the form's key, RETURNING id, sequence: numbering and inserting in one
+    statement, and a form sent twice answered with no row instead of an error that would
+    abort a PostgreSQL transaction. One statement per set of columns a case fills, compiled
+    once (SQLAlchemy caches a plain INSERT … SELECT; the dialects' ON CONFLICT forms it
+    compiles anew on every call)."""
     parameters = {name: bindparam(name, type_=_CASES.c[name].type) for name in columns}
     # The highest number as a subquery of its own, which both databases answer from the
     # (year, sequence) index; beside other columns SQLite would scan the year's cases.
@@ -245,42 +254,35 @@ def _numbered_insert(dialect: str, columns: tuple[str, ...]) -> Any:
         .where(_CASES.c.year == parameters["year"])
         .scalar_subquery()
     )
-    numbered = select(*parameters.values(), last + 1)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    taken = select(_CASES.c.id).where(_CASES.c.idempotency_key == parameters["idempotency_key"])
+    numbered = select(*parameters.values(), last + 1).where(~taken.exists())
     return (
-        insert(_CASES)
-        .from_select([*columns, "sequence"], numbered)
-        .on_conflict_do_nothing()
+        _CASES.insert()
+        .from_select([*columns, "sequence"], numbered, include_defaults=False)
         .returning(_CASES.c.id, _CASES.c.sequence)
     )
 
 
-def _insert_with_number(
-    session: Session, values: dict[str, Any], attempts: int = 5
-) -> tuple[int, int]:
+def _insert_with_number(session: Session, values: dict[str, Any]) -> tuple[int, int]:
     """Insert the case with the next register number of its year, with no gap and no repeat;
-    return its id and sequence.
+    return its id and sequence; raise DuplicateSubmission when a case has the form's key.
 
     SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
     lock per year makes numbering take turns: the insert, which reads the highest number of
-    the year, runs only once the previous submission has committed or rolled back (a
-    register has no gaps). The unique constraints stay the last word: a clash on the form's
-    key raises the case that holds it; a clash on the number sends the case round again.
+    the year and looks for the form's key, runs only once the previous submission has
+    committed or rolled back (a register has no gaps; a form sent twice at the same moment
+    finds the first one's case). The unique constraints stay the last word.
     """
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if connection.dialect.name == "postgresql":
         connection.execute(_TAKE_NUMBER_LOCK, {"year": values["year"]})
-    statement = _numbered_insert(dialect, tuple(sorted(values)))
-    for _attempt in range(attempts):
-        row = connection.execute(statement, values).first()
-        if row is not None:
-            return int(row.id), int(row.sequence)
-        # The same form sent twice (on PostgreSQL even at the same moment): the other
-        # request made the case; show it, do not number this one again.
-        if existing := find_duplicate(session, values["idempotency_key"]):
-            raise DuplicateSubmission(existing)
-    raise RuntimeError(f"case not inserted after {attempts} attempts: a unique value clashed")
+    values = {**_SCALAR_DEFAULTS, **values}
+    row = connection.execute(_numbered_insert(tuple(sorted(values))), values).first()
+    if row is None:  # the same form sent twice: show the case the first one made
+        existing = find_duplicate(session, values["idempotency_key"])
+        assert existing is not None  # noqa: S101  (the insert found it, under the lock)
+        raise DuplicateSubmission(existing)
+    return int(row.id), int(row.sequence)
 
 
 def submit_once(

@@ -108,17 +108,10 @@ def _init_extensions(app: Flask) -> None:
     from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from portal.web.i18n import select_locale
 
-    url = make_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
-    if url.get_backend_name() == "sqlite":
+    if make_url(str(app.config["SQLALCHEMY_DATABASE_URI"])).get_backend_name() == "sqlite":
         # A SQLite file has no server that could drop the connection: no ping per checkout.
-        # The connection used last is used next: its page cache is still valid unless another
-        # process wrote since (each connection drops its cache when the file changed). An
-        # in-memory database has a single connection and no pool to order.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["pool_pre_ping"] = False
-        if url.database not in (None, "", ":memory:"):
-            options["pool_use_lifo"] = True
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

@@ -1,7 +1,8 @@
-"""The same form registered twice: the intake does not look the form's key up first; the
-unique key refuses the second case, which is shown the first one's case, never an error
-page, and no second case is numbered (on PostgreSQL even when both came at the same
-moment). A form read in a POST does not hold SQLite's write lock while it reads."""
+"""The same form registered twice: the intake does not look the form's key up first; its
+numbered insert adds no case when one has the key, and the second request is shown the first
+one's case, never an error page, with no second case numbered (on PostgreSQL even when both
+came at the same moment). A form read in a POST does not hold SQLite's write lock while it
+reads."""
 
 from __future__ import annotations
 
@@ -94,3 +95,35 @@ def test_a_post_reads_without_the_write_lock_and_then_writes_with_it(app, app_ct
     else:
         assert not read_ended  # one transaction, begun by the driver itself
         assert begun == []
+
+
+def test_the_same_form_four_times_at_once_makes_one_case(app, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """A form sent four times at the same moment (a double click, a resend): one case; the
+    other three are shown it (on PostgreSQL they wait for the numbering lock, then find it)."""
+    import threading
+
+    barrier = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def send() -> None:
+        with app.test_request_context("/gui-don/phan-anh", method="POST"):
+            try:
+                barrier.wait()
+                outcomes.append(_submit("pressed-four-times").case_id)
+            except submissions.DuplicateSubmission as duplicate:
+                outcomes.append(("shown", duplicate.case.id))
+            except Exception as error:  # reported by the assertion below
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    made = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    assert len(made) == 1, outcomes
+    assert sorted(outcomes, key=str) == sorted([made[0], *[("shown", made[0])] * 3], key=str)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Case.id))) == 1

@@ -50,3 +50,9 @@ def test_concurrent_writers_wait_instead_of_failing(sqlite_app: Flask, app_ctx) 
         thread.join()
     assert errors == []
     assert db.session.query(Division).count() == 60
+
+
+def test_the_pool_pings_a_server_only(app: Flask, app_ctx) -> None:
+    """A connection to a database server may have been dropped (a restart, a failover): the
+    pool pings it before use. A SQLite file has no server to drop it: no ping per request."""
+    assert db.engine.pool._pre_ping is (db.engine.dialect.name != "sqlite")

@@ -74,9 +74,9 @@ def submit(
 
     Everything is worked out before the first statement, so that the lock that makes
     submissions take turns (SQLite's write lock, PostgreSQL's numbering lock) is held only for
-    the statements and the commit. The form's key is not looked up first: its unique
-    constraint refuses a second case, and the case that holds the key is raised as
-    DuplicateSubmission.
+    the statements and the commit. The form's key is not looked up first: the numbered
+    insert adds no case when one has the key (the unique constraint stays the last word), and
+    that case is raised as DuplicateSubmission.
     """
     confidential = is_confidential(submission)
     withhold = submission.kind == "denunciation" and not settings.collect_denouncer_identity
@@ -229,8 +229,9 @@ def search_text(case: Mapping[str, Any]) -> str:
 CASE_NUMBER_LOCK = 4_101
 _TAKE_NUMBER_LOCK = select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK, bindparam("year")))
 _CASES = cast(Table, Case.__table__)
-# What an INSERT would fill in by itself; an INSERT … SELECT given defaults is compiled anew
-# on every call (SQLAlchemy renders them into the SELECT), so they are passed as values.
+# What an INSERT would fill in by itself. The INSERT … SELECT below is built without the
+# columns' defaults (SQLAlchemy would render them into the SELECT), so the plain ones are
+# passed as values; the times the intake always gives itself.
 _SCALAR_DEFAULTS = {
     column.name: column.default.arg
     for column in _CASES.c

@@ -199,6 +199,12 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         return _render_form(form, kind)
     wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
     if wait is not None:
+        # The same form sent again after its first send took the last free place (a double
+        # click, a lost answer): the first case's receipt, not the limit.
+        with read_transaction(db.session):
+            duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
+        if duplicate is not None:
+            return _show_duplicate(duplicate, form.idempotency_key.data)
         return _limited_form(form, kind, wait)
     with read_transaction(db.session):
         calendar = deadline_service.load_calendar(db.session)

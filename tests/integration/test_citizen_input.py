@@ -61,6 +61,22 @@ def test_a_limit_reached_keeps_the_form_and_says_how_long(
     assert fill(client, "phan-anh", phone="0987 654 321").status_code == 303
 
 
+def test_a_form_sent_again_at_the_limit_shows_its_receipt(
+    client, db_session, config_override
+) -> None:
+    """A double click, or a resend after a lost answer, when the first send took the last
+    free place: the citizen is shown the first case's receipt, not "too many"."""
+    config_override(CONTACT_RATE_LIMIT="1/day")
+    page = form_page(client, "phan-anh")
+    assert fill(client, "phan-anh", page=page).status_code == 303
+    first = CODE_RE.search(client.get("/gui-don/da-gui").get_data(as_text=True))
+    again = fill(client, "phan-anh", page=page)
+    assert again.status_code == 303
+    shown = CODE_RE.search(client.get("/gui-don/da-gui").get_data(as_text=True))
+    assert first and shown and shown.group(0) == first.group(0)
+    assert db_session.query(Case).count() == 1
+
+
 def test_the_wait_is_said_in_minutes_when_it_is_short(client, config_override) -> None:
     config_override(SUBMISSION_RATE_LIMIT="1 per 10 minutes")
     assert fill(client, "phan-anh").status_code == 303

@@ -31,3 +31,12 @@ def test_the_catalogue_is_read_once_and_follows_the_language(app: Flask, monkeyp
     assert reads == [["en"], ["vi"]]
     assert messages[0] == messages[1] == messages[4] == "Not a valid integer value."
     web_forms._wtforms_messages.cache_clear()
+
+
+def test_without_translations_the_forms_use_wtforms_own_words(app: Flask, config_override) -> None:  # type: ignore[no-untyped-def]
+    config_override(WTF_I18N_ENABLED=False)
+    with app.test_request_context(
+        "/gui-don/phan-anh", method="POST", headers={"Cookie": "lang=vi"}
+    ):
+        form = FORMS["reflection"](formdata=MultiDict({"people_count": "nhiều"}))
+        assert str(form.people_count.process_errors[-1]) == "Not a valid integer value."

@@ -6,7 +6,7 @@ reads."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import current_app
@@ -21,7 +21,7 @@ from portal.web.database import current_transaction
 from portal.web.rules import current_rules
 
 
-def _submit(key: str) -> submissions.Receipt:
+def _submit(key: str, received_on: date | None = None) -> submissions.Receipt:
     return submissions.submit(
         db.session,
         submissions.Submission(
@@ -32,6 +32,7 @@ def _submit(key: str) -> submissions.Receipt:
             consent_version="test",
             name="Nguyễn Văn Bình",
             phone="+84912345678",
+            received_on=received_on,
         ),
         now=datetime.now(UTC),
         settings=submissions.Settings(
@@ -97,33 +98,51 @@ def test_a_post_reads_without_the_write_lock_and_then_writes_with_it(app, app_ct
         assert begun == []
 
 
-def test_the_same_form_four_times_at_once_makes_one_case(app, app_ctx) -> None:  # type: ignore[no-untyped-def]
-    """A form sent four times at the same moment (a double click, a resend): one case; the
-    other three are shown it (on PostgreSQL they wait for the numbering lock, then find it)."""
+def _at_once(app, sends: list[date | None]) -> list[object]:  # type: ignore[no-untyped-def]
+    """The same form sent by several threads at the same moment (received on the given days):
+    what each got, the case's id or ("shown", the first case's id)."""
     import threading
 
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(len(sends))
     outcomes: list[object] = []
 
-    def send() -> None:
+    def send(received_on: date | None) -> None:
         with app.test_request_context("/gui-don/phan-anh", method="POST"):
             try:
                 barrier.wait()
-                outcomes.append(_submit("pressed-four-times").case_id)
+                outcomes.append(_submit("pressed-at-once", received_on).case_id)
             except submissions.DuplicateSubmission as duplicate:
                 outcomes.append(("shown", duplicate.case.id))
-            except Exception as error:  # reported by the assertion below
+            except Exception as error:  # reported by the callers' assertions
                 outcomes.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
+    threads = [threading.Thread(target=send, args=(day,)) for day in sends]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def _one_case_and_the_rest_shown_it(outcomes: list[object]) -> None:
     made = [outcome for outcome in outcomes if isinstance(outcome, int)]
     assert len(made) == 1, outcomes
-    assert sorted(outcomes, key=str) == sorted([made[0], *[("shown", made[0])] * 3], key=str)
+    others = [("shown", made[0])] * (len(outcomes) - 1)
+    assert sorted(outcomes, key=str) == sorted([made[0], *others], key=str)
     db.session.rollback()
     assert db.session.scalar(select(func.count(Case.id))) == 1
+
+
+def test_the_same_form_four_times_at_once_makes_one_case(app, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """A form sent four times at the same moment (a double click, a resend): one case; the
+    other three are shown it (on PostgreSQL they wait for the numbering lock, then find it)."""
+    _one_case_and_the_rest_shown_it(_at_once(app, [None] * 4))
+
+
+def test_the_same_form_sent_twice_across_new_year_makes_one_case(app, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """A double click across midnight on 31 December: the two sends fall in two registers'
+    years, and the second still waits for the first and is shown its case (a numbering lock
+    per year let it miss the first, still uncommitted, and fail on the unique key)."""
+    _one_case_and_the_rest_shown_it(_at_once(app, [date(2026, 12, 31), date(2027, 1, 1)] * 2))

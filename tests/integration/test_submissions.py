@@ -139,6 +139,21 @@ def test_double_submission_creates_one_case_and_shows_the_same_code(client) -> N
     assert db.session.scalar(select(Case)).number in code
 
 
+def test_a_form_with_a_photo_sent_twice_keeps_one_photo(client) -> None:
+    """The second send of a form with files is looked up before its files are stored: one
+    case, one photo, the same receipt."""
+    page = form_page(client, "phan-anh")
+    photo = _png()
+    sends = [
+        fill(client, "phan-anh", page=page, attachments=(io.BytesIO(photo), "cot-dien.png"))
+        for _ in range(2)
+    ]
+    assert [send.status_code for send in sends] == [303, 303]
+    assert db.session.query(Case).count() == 1
+    assert db.session.query(Attachment).count() == 1
+    assert db.session.scalar(select(Attachment)).case_id == db.session.scalar(select(Case)).id
+
+
 def test_idempotency_key_from_another_browser_reveals_nothing(app, client) -> None:
     page = form_page(client, "kien-nghi")
     fill(client, "kien-nghi", page=page)

@@ -49,3 +49,23 @@ def test_expired_counters_are_swept_by_a_later_count() -> None:
     assert "old" not in storage.storage and "old" not in storage.expirations
     assert storage.get("new") == 1
     assert storage.next_sweep > time.monotonic()
+
+
+def test_a_sweep_that_meets_a_counter_dropped_meanwhile_does_not_fail_the_count() -> None:
+    """Threads share the store: another request's read may drop an expired counter while a
+    sweep walks the keys. The count goes on; the rest is swept next time."""
+    storage = _storage()
+    storage.incr("old", expiry=0.01)
+    time.sleep(0.02)
+    expirations = storage.expirations
+
+    class DroppedWhileSwept(dict):  # type: ignore[type-arg]
+        def keys(self):  # type: ignore[no-untyped-def]
+            keys = list(super().keys())
+            super().pop("old", None)  # as another thread's get() does
+            return keys
+
+    storage.expirations = DroppedWhileSwept(expirations)
+    storage.next_sweep = 0
+    assert storage.incr("new", expiry=60) == 1
+    assert storage.next_sweep <= time.monotonic()  # the next count sweeps again

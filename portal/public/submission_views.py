@@ -29,6 +29,7 @@ from itsdangerous import BadSignature
 
 from portal.extensions import db
 from portal.lib import crypto
+from portal.models import Case
 from portal.public import bp
 from portal.public import submission_tokens as form_tokens
 from portal.public.receipt_views import keep_receipt
@@ -183,14 +184,10 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
     if not _check_abuse(form):
         valid = False
     files_sent = any(f and f.filename for f in request.files.getlist(form.attachments.name))
-    if files_sent or not valid:
-        # The same form sent again: its first case, before its files are stored twice or its
-        # errors are shown. A valid form without files needs no look-up: the intake's unique
-        # key tells.
-        with read_transaction(db.session):  # SQLite's write lock is not held while reading
-            duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
-        if duplicate is not None:
-            return _show_duplicate(duplicate, form.idempotency_key.data)
+    # The same form sent again: its first case, before its files are stored twice or its
+    # errors are shown. A valid form without files needs no look-up: the intake's insert tells.
+    if (files_sent or not valid) and (earlier := _earlier_case(form)) is not None:
+        return _show_duplicate(earlier, form.idempotency_key.data)
     if genuine:
         _handle_uploads(form, kind)  # storing or removing a file commits
     elif files_sent:
@@ -199,12 +196,9 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         return _render_form(form, kind)
     wait = web_limits.wait_seconds(_accepted_limits(), LIMIT_SCOPE)
     if wait is not None:
-        # The same form sent again after its first send took the last free place (a double
-        # click, a lost answer): the first case's receipt, not the limit.
-        with read_transaction(db.session):
-            duplicate = submissions.find_duplicate(db.session, form.idempotency_key.data)
-        if duplicate is not None:
-            return _show_duplicate(duplicate, form.idempotency_key.data)
+        # Its first send may have taken the last free place: then its receipt, not the limit.
+        if (earlier := _earlier_case(form)) is not None:
+            return _show_duplicate(earlier, form.idempotency_key.data)
         return _limited_form(form, kind, wait)
     with read_transaction(db.session):
         calendar = deadline_service.load_calendar(db.session)
@@ -231,6 +225,13 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         reissue=bool(receipt.email),
     )
     return redirect(url_for("public.submitted"), 303)
+
+
+def _earlier_case(form: SubmissionForm) -> Case | None:
+    """The case this same form made before (a double click, a resend after a lost answer),
+    read without holding SQLite's write lock."""
+    with read_transaction(db.session):
+        return submissions.find_duplicate(db.session, form.idempotency_key.data)
 
 
 def _render_form(

@@ -100,8 +100,8 @@ def read_transaction(session: Session) -> Iterator[None]:
     try:
         yield
     finally:
+        setattr(g, _DEFERRED_FLAG, False)  # first: a failed rollback must not keep it
         session.rollback()
-        setattr(g, _DEFERRED_FLAG, False)
 
 
 def current_transaction(session: Session) -> SessionTransaction | None:

@@ -40,8 +40,7 @@ from portal.public.submission_forms import (
     SubmissionForm,
 )
 from portal.public.views import language_switch, remember_language
-from portal.services import deadlines as deadline_service
-from portal.services import submissions
+from portal.services import stored_calendar, submissions
 from portal.web import limits as web_limits
 from portal.web import page_cache
 from portal.web import submissions as web_submissions
@@ -200,18 +199,8 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         if (earlier := _earlier_case(form)) is not None:
             return _show_duplicate(earlier, form.idempotency_key.data)
         return _limited_form(form, kind, wait)
-    with read_transaction(db.session):
-        calendar = deadline_service.load_calendar(db.session)
     try:
-        receipt = submissions.submit(
-            db.session,
-            _submission_from(form, kind),
-            now=now_utc(),
-            settings=web_submissions.settings(),
-            rules=current_rules(),
-            calendar=calendar,
-            receipt_email=web_submissions.receipt_email,
-        )
+        receipt = _register(form, kind)
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503
     except submissions.DuplicateSubmission as duplicate_error:
@@ -225,6 +214,31 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         reissue=bool(receipt.email),
     )
     return redirect(url_for("public.submitted"), 303)
+
+
+def _register(form: SubmissionForm, kind: str) -> submissions.Receipt:
+    """The intake, counting deadlines on the calendar this process keeps: its insert checks
+    that the stored calendar has not changed meanwhile (no transaction spent reading it
+    first); when it has, the calendar is read again and the form registered on it."""
+    stored = stored_calendar.last_stored_calendar(db.session)
+    for _attempt in range(3):
+        if stored is None:
+            with read_transaction(db.session):
+                stored = stored_calendar.load_stored_calendar(db.session)
+        try:
+            return submissions.submit(
+                db.session,
+                _submission_from(form, kind),
+                now=now_utc(),
+                settings=web_submissions.settings(),
+                rules=current_rules(),
+                calendar=stored.calendar,
+                calendar_fingerprint=stored.fingerprint,
+                receipt_email=web_submissions.receipt_email,
+            )
+        except submissions.CalendarChanged:
+            stored = None
+    raise submissions.TemporarilyUnavailable()  # the calendar changed three times in a row
 
 
 def _earlier_case(form: SubmissionForm) -> Case | None:

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import BUILTIN_CORRECTIONS, Override, WorkingCalendar, override_kind
@@ -25,6 +24,9 @@ from portal.domain.deadlines.table import PETITION_ANSWER
 from portal.models import AuditLog, CalendarOverride, Deadline
 from portal.services import ServiceError
 from portal.services.audit import record
+
+# load_calendar lives in stored_calendar; its callers import it from here.
+from portal.services.stored_calendar import load_calendar as load_calendar
 
 
 class CalendarError(ServiceError):
@@ -63,51 +65,6 @@ def rules_from_file(path: Path, *, petition_answer_days: int | None = None) -> d
     if not path.exists():
         return load_rules(None, base)
     return load_rules(path.read_text(encoding="utf-8"), base, source=str(path))
-
-
-_calendar_cache: WeakKeyDictionary[Engine, tuple[tuple[object, ...], WorkingCalendar]] = (
-    WeakKeyDictionary()
-)
-_OVERRIDES_FINGERPRINT = select(
-    func.count(CalendarOverride.id), func.max(CalendarOverride.id), func.sum(CalendarOverride.id)
-)
-
-
-def load_calendar(session: Session) -> WorkingCalendar:
-    """The working-day calendar: the package's baseline plus the stored overrides.
-
-    The built-in corrections are stored rows too (see sync_builtin_corrections), so that
-    administrators see them, and can remove them, like any other override.
-
-    Building a calendar costs milliseconds (the package computes each year's holidays), so
-    each process keeps the last one and rebuilds it only when the overrides changed: a cheap
-    fingerprint query tells, and works across workers and hosts sharing one database.
-    """
-    fingerprint = tuple(session.connection().execute(_OVERRIDES_FINGERPRINT).one())
-    key = session.get_bind().engine
-    cached = _calendar_cache.get(key)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    calendar = _build_calendar(session)
-    _calendar_cache[key] = (fingerprint, calendar)
-    return calendar
-
-
-def _build_calendar(session: Session) -> WorkingCalendar:
-    rows = session.scalars(select(CalendarOverride)).all()
-    return WorkingCalendar(
-        [
-            Override(
-                day=r.day,
-                kind=override_kind(r.kind),
-                note=r.note,
-                source=r.source,
-                note_en=r.note_en,
-            )
-            for r in rows
-        ],
-        corrections=(),
-    )
 
 
 class StoredDeadline(Protocol):

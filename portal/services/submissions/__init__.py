@@ -9,6 +9,7 @@ form is sent); every name is importable from the package as before.
 from portal.services.submissions.codes import access_code_for, draft_token_hash, keyed_hash
 from portal.services.submissions.common import (
     IDENTITY_FIELDS,
+    CalendarChanged,
     DuplicateSubmission,
     Receipt,
     Settings,
@@ -35,6 +36,7 @@ __all__ = [
     "CASE_NUMBER_LOCK",
     "FINAL_STATUSES",
     "IDENTITY_FIELDS",
+    "CalendarChanged",
     "DuplicateSubmission",
     "Receipt",
     "Settings",

@@ -35,6 +35,14 @@ class TemporarilyUnavailable(SubmissionError):
         super().__init__("custodian_key_missing")
 
 
+class CalendarChanged(SubmissionError):
+    """The stored calendar changed since the one the deadlines were counted on was loaded:
+    nothing was stored; load it again and submit again."""
+
+    def __init__(self) -> None:
+        super().__init__("calendar_changed")
+
+
 class DuplicateSubmission(SubmissionError):
     """This form was already sent (double click, reload): the first case stands."""
 

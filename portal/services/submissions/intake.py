@@ -22,9 +22,15 @@ from portal.lib import crypto
 from portal.models import Attachment, Case, CaseEvent, Deadline
 from portal.services import notifications
 from portal.services.audit import record_row
+from portal.services.stored_calendar import (
+    Fingerprint,
+    calendar_unchanged,
+    fingerprint_parameters,
+)
 from portal.services.submissions.codes import access_code_for, draft_token_hash, keyed_hash
 from portal.services.submissions.common import (
     IDENTITY_FIELDS,
+    CalendarChanged,
     DuplicateSubmission,
     Receipt,
     Settings,
@@ -63,6 +69,7 @@ def submit(
     settings: Settings,
     rules: dict[str, Rule],
     calendar: WorkingCalendar,
+    calendar_fingerprint: Fingerprint | None = None,
     rng: secrets.SystemRandom | None = None,
     receipt_email: Callable[[Receipt], tuple[str, str]] | None = None,
     actor_id: int | None = None,
@@ -77,6 +84,12 @@ def submit(
     the statements and the commit. The form's key is not looked up first: the numbered
     insert adds no case when one has the key (the unique constraint stays the last word), and
     that case is raised as DuplicateSubmission.
+
+    With `calendar_fingerprint` (that of the stored calendar `calendar` was built from, see
+    services/stored_calendar.py) the same insert also checks that the stored calendar has not
+    changed since; when it has, nothing is stored and CalendarChanged is raised. The caller
+    can then count on the calendar it kept without reading it in a transaction first, and
+    the check and the insert see the same overrides.
     """
     confidential = is_confidential(submission)
     withhold = submission.kind == "denunciation" and not settings.collect_denouncer_identity
@@ -163,7 +176,7 @@ def submit(
             values["first_case_id"] = session.scalar(
                 select(Case.id).where(Case.year == parsed[0], Case.sequence == parsed[1])
             )
-    case_id, sequence = _insert_with_number(session, values)
+    case_id, sequence = _insert_with_number(session, values, calendar_fingerprint)
     connection = session.connection()
     connection.execute(
         _INSERT_EVENT,
@@ -243,13 +256,14 @@ _SCALAR_DEFAULTS = {
 
 
 @lru_cache(maxsize=64)
-def _numbered_insert(columns: tuple[str, ...]) -> Any:
+def _numbered_insert(columns: tuple[str, ...], check_calendar: bool) -> Any:
     """INSERT INTO cases (columns…, sequence) SELECT :columns…, the year's highest number + 1
     WHERE no case has the form's key, RETURNING id, sequence: numbering and inserting in one
     statement, and a form sent twice answered with no row instead of an error that would
     abort a PostgreSQL transaction. One statement per set of columns a case fills, compiled
     once (SQLAlchemy caches a plain INSERT … SELECT; the dialects' ON CONFLICT forms it
-    compiles anew on every call)."""
+    compiles anew on every call). With `check_calendar`, also only while the stored calendar
+    has the fingerprint given as parameters."""
     parameters = {name: bindparam(name, type_=_CASES.c[name].type) for name in columns}
     # The highest number as a subquery of its own, which both databases answer from the
     # (year, sequence) index; beside other columns SQLite would scan the year's cases.
@@ -260,6 +274,8 @@ def _numbered_insert(columns: tuple[str, ...]) -> Any:
     )
     taken = select(_CASES.c.id).where(_CASES.c.idempotency_key == parameters["idempotency_key"])
     numbered = select(*parameters.values(), last + 1).where(~taken.exists())
+    if check_calendar:
+        numbered = numbered.where(calendar_unchanged())
     return (
         _CASES.insert()
         .from_select([*columns, "sequence"], numbered, include_defaults=False)
@@ -267,9 +283,13 @@ def _numbered_insert(columns: tuple[str, ...]) -> Any:
     )
 
 
-def _insert_with_number(session: Session, values: dict[str, Any]) -> tuple[int, int]:
+def _insert_with_number(
+    session: Session, values: dict[str, Any], calendar_fingerprint: Fingerprint | None
+) -> tuple[int, int]:
     """Insert the case with the next register number of its year, with no gap and no repeat;
-    return its id and sequence; raise DuplicateSubmission when a case has the form's key.
+    return its id and sequence; raise DuplicateSubmission when a case has the form's key,
+    CalendarChanged (after a rollback) when the stored calendar no longer has
+    `calendar_fingerprint`.
 
     SQLite serialises writers (BEGIN IMMEDIATE). On PostgreSQL a transaction-scoped advisory
     lock makes numbering take turns: the insert, which reads the highest number of the year
@@ -281,12 +301,19 @@ def _insert_with_number(session: Session, values: dict[str, Any]) -> tuple[int, 
     if connection.dialect.name == "postgresql":
         connection.execute(_TAKE_NUMBER_LOCK)
     values = {**_SCALAR_DEFAULTS, **values}
-    row = connection.execute(_numbered_insert(tuple(sorted(values))), values).first()
-    if row is None:  # the same form sent twice: show the case the first one made
+    statement = _numbered_insert(tuple(sorted(values)), calendar_fingerprint is not None)
+    parameters = values
+    if calendar_fingerprint is not None:
+        parameters = {**values, **fingerprint_parameters(calendar_fingerprint)}
+    row = connection.execute(statement, parameters).first()
+    if row is None:  # the same form sent twice (show the case the first one made), or else
         existing = find_duplicate(session, values["idempotency_key"])
-        if existing is None:  # nothing deletes cases: not reached
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+        if calendar_fingerprint is None:  # nothing deletes cases: not reached
             raise RuntimeError("no case inserted, and none has the form's key")
-        raise DuplicateSubmission(existing)
+        session.rollback()
+        raise CalendarChanged()
     return int(row.id), int(row.sequence)
 
 

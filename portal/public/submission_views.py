@@ -203,6 +203,8 @@ def _receive(form: SubmissionForm, kind: str) -> ResponseReturnValue:
         receipt = _register(form, kind)
     except submissions.TemporarilyUnavailable:
         return render_template("public/unavailable.html", kind=kind), 503
+    except submissions.CalendarChanged:
+        return _outage_form(form, kind)
     except submissions.DuplicateSubmission as duplicate_error:
         return _show_duplicate(duplicate_error.case, form.idempotency_key.data)
     web_limits.count(_accepted_limits(), LIMIT_SCOPE)
@@ -238,7 +240,7 @@ def _register(form: SubmissionForm, kind: str) -> submissions.Receipt:
             )
         except submissions.CalendarChanged:
             stored = None
-    raise submissions.TemporarilyUnavailable()  # the calendar changed three times in a row
+    raise submissions.CalendarChanged()  # three times in a row: the form is shown again
 
 
 def _earlier_case(form: SubmissionForm) -> Case | None:

@@ -24,6 +24,7 @@ from portal.domain.deadlines.table import PETITION_ANSWER
 from portal.models import AuditLog, CalendarOverride, Deadline
 from portal.services import ServiceError
 from portal.services.audit import record
+from portal.services.register_lock import take_register_lock
 
 # load_calendar lives in stored_calendar; its callers import it from here.
 from portal.services.stored_calendar import load_calendar as load_calendar
@@ -208,6 +209,7 @@ def sync_builtin_corrections(
     A day that already has an override is left alone, and so is a built-in correction an
     administrator removed (the audit log remembers it), so running this twice adds nothing.
     """
+    take_register_lock(session)  # no case is numbered on a calendar being changed
     taken = set(session.scalars(select(CalendarOverride.day)).all())
     removed = {
         entry.detail.get("day")
@@ -256,6 +258,7 @@ def add_override(
     now: datetime,
     rules: dict[str, Rule],
 ) -> RecomputeReport:
+    take_register_lock(session)  # no case is numbered on a calendar being changed
     if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)):
         raise CalendarError("day_taken")
     Override(day=day, kind=override_kind(kind), note=note, source=source)  # validates the kind
@@ -282,6 +285,7 @@ def add_override(
 def remove_override(
     session: Session, *, override_id: int, actor_id: int, now: datetime, rules: dict[str, Rule]
 ) -> RecomputeReport:
+    take_register_lock(session)  # no case is numbered on a calendar being changed
     row = session.get(CalendarOverride, override_id)
     if row is None:
         raise CalendarError("not_found")

@@ -7,20 +7,35 @@ from dataclasses import dataclass
 from typing import cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Engine, Integer, Table, and_, bindparam, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    case,
+    extract,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from portal.domain.calendar import Override, WorkingCalendar, override_kind
 from portal.models import CalendarOverride
 
-Fingerprint = tuple[int, int, int]
+Fingerprint = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
 class StoredCalendar:
-    """A calendar as built from the stored overrides, with their fingerprint (how many, the
-    highest id, the sum of the ids): a write can check in its own statement that the
-    overrides are still those (:func:`calendar_unchanged`)."""
+    """A calendar as built from the stored overrides, with their fingerprint: a write can
+    check in its own statement that the overrides are still those (:func:`calendar_unchanged`).
+
+    The fingerprint is how many overrides there are, the highest id, the sum of the ids and a
+    sum over each one's day and kind. The last is for SQLite, which gives a new row the id of
+    the newest row deleted: an override removed and another added (a typing mistake put
+    right) leaves the ids as they were, not the days or kinds."""
 
     calendar: WorkingCalendar
     fingerprint: Fingerprint
@@ -28,13 +43,22 @@ class StoredCalendar:
 
 _calendar_cache: WeakKeyDictionary[Engine, StoredCalendar] = WeakKeyDictionary()
 _OVERRIDES = cast(Table, CalendarOverride.__table__).c
-_OVERRIDES_FINGERPRINT = select(
+_DAY = _OVERRIDES.day
+_DAY_AND_KIND = (
+    extract("year", _DAY) * 40_000
+    + extract("month", _DAY) * 400
+    + extract("day", _DAY) * 4
+    + case((_OVERRIDES.kind == "day_off", 1), (_OVERRIDES.kind == "working_day", 2), else_=3)
+)
+_FINGERPRINT_PARTS = (
     func.count(_OVERRIDES.id),
     func.coalesce(func.max(_OVERRIDES.id), 0),
     func.coalesce(func.sum(_OVERRIDES.id), 0),
+    func.coalesce(func.sum(_DAY_AND_KIND), 0),
 )
+_OVERRIDES_FINGERPRINT = select(*_FINGERPRINT_PARTS)
 # The names of the fingerprint's bind parameters in calendar_unchanged().
-FINGERPRINT_PARAMETERS = ("calendar_count", "calendar_max", "calendar_sum")
+FINGERPRINT_PARAMETERS = ("calendar_count", "calendar_max", "calendar_sum", "calendar_days")
 
 
 def load_calendar(session: Session) -> WorkingCalendar:
@@ -54,7 +78,7 @@ def load_stored_calendar(session: Session) -> StoredCalendar:
     fingerprint query tells, and works across workers and hosts sharing one database.
     """
     row = session.connection().execute(_OVERRIDES_FINGERPRINT).one()
-    fingerprint = (int(row[0]), int(row[1]), int(row[2]))
+    fingerprint = (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
     key = session.get_bind().engine
     cached = _calendar_cache.get(key)
     if cached is not None and cached.fingerprint == fingerprint:
@@ -75,11 +99,11 @@ def last_stored_calendar(session: Session) -> StoredCalendar | None:
 def calendar_unchanged() -> ColumnElement[bool]:
     """SQL that is true when the stored overrides still have the fingerprint given as the
     bind parameters named in FINGERPRINT_PARAMETERS."""
-    count, highest, total = (bindparam(name, type_=Integer()) for name in FINGERPRINT_PARAMETERS)
     matches = and_(
-        func.count(_OVERRIDES.id) == count,
-        func.coalesce(func.max(_OVERRIDES.id), 0) == highest,
-        func.coalesce(func.sum(_OVERRIDES.id), 0) == total,
+        *(
+            part == bindparam(name, type_=BigInteger())
+            for part, name in zip(_FINGERPRINT_PARTS, FINGERPRINT_PARAMETERS, strict=True)
+        )
     )
     return select(matches).scalar_subquery()
 

@@ -11,10 +11,10 @@ How requests avoid "database is locked" (SQLite allows one writer at a time):
   begins IMMEDIATE (:func:`write_transaction`); the session's last-seen time is written as
   the first statement of a transaction of its own (``services/accounts.py``), which waits for
   the lock the same way;
-* a POST that reads before it writes (the submission form: the calendar, an earlier case
-  with the same form key) reads in a deferred transaction of its own that ends before the
-  writing begins (:func:`read_transaction`), so that other writers do not wait while it
-  works out what to write.
+* a POST that reads before it writes (the submission form: an earlier case with the same
+  form key, the calendar when its process has none or it changed) reads in a deferred
+  transaction of its own that ends before the writing begins (:func:`read_transaction`), so
+  that other writers do not wait while it works out what to write.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ hashes and the derived access code), `intake` (registering a case, once per form
 form is sent); every name is importable from the package as before.
 """
 
+from portal.services.register_lock import CASE_NUMBER_LOCK
 from portal.services.submissions.codes import access_code_for, draft_token_hash, keyed_hash
 from portal.services.submissions.common import (
     IDENTITY_FIELDS,
@@ -23,7 +24,6 @@ from portal.services.submissions.drafts import (
     store_draft_attachment,
 )
 from portal.services.submissions.intake import (
-    CASE_NUMBER_LOCK,
     find_duplicate,
     is_confidential,
     search_text,

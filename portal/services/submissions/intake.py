@@ -22,6 +22,7 @@ from portal.lib import crypto
 from portal.models import Attachment, Case, CaseEvent, Deadline
 from portal.services import notifications
 from portal.services.audit import record_row
+from portal.services.register_lock import take_register_lock
 from portal.services.stored_calendar import (
     Fingerprint,
     calendar_unchanged,
@@ -238,12 +239,6 @@ def search_text(case: Mapping[str, Any]) -> str:
     return fold(" ".join(text for name in names if (text := case.get(name))))
 
 
-# The PostgreSQL advisory lock that hands out register numbers. One for every year: the same
-# form sent twice across midnight on 31 December must wait for its first case too (with a
-# lock per year the second insert missed the first, still uncommitted, and met the unique key
-# as an error).
-CASE_NUMBER_LOCK = 4_101
-_TAKE_NUMBER_LOCK = select(func.pg_advisory_xact_lock(CASE_NUMBER_LOCK))
 _CASES = cast(Table, Case.__table__)
 # What an INSERT would fill in by itself. The INSERT … SELECT below is built without the
 # columns' defaults (SQLAlchemy would render them into the SELECT), so the plain ones are
@@ -297,9 +292,8 @@ def _insert_with_number(
     rolled back (a register has no gaps; a form sent twice at the same moment finds the first
     one's case). The unique constraints stay the last word.
     """
+    take_register_lock(session)
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_TAKE_NUMBER_LOCK)
     values = {**_SCALAR_DEFAULTS, **values}
     statement = _numbered_insert(tuple(sorted(values)), calendar_fingerprint is not None)
     parameters = values

@@ -133,6 +133,7 @@ def start_gunicorn(
     log: IO[bytes] | None = None,
     preload: bool = False,
     config: Path | None = None,
+    target: str = "wsgi:app",
 ) -> subprocess.Popen[bytes]:
     """Start gunicorn (not waiting for it to answer: see wait_until_up); its own messages go
     to `log` when given; with `preload` the master loads the app and each worker is a fork of
@@ -148,7 +149,7 @@ def start_gunicorn(
             "warning",
             *(["--preload"] if preload else []),
             *(["-c", str(config)] if config else []),
-            "wsgi:app",
+            target,
         ],
         env=env,
         cwd=ROOT,
@@ -176,6 +177,7 @@ def gunicorn(
     prepare: list[list[str]] = (),
     database_url: str | None = None,
     config: Path | None = None,
+    target: str = "wsgi:app",
 ) -> Iterator[str]:  # type: ignore[assignment]
     """Serve the app with gunicorn on a fresh SQLite database (or on `database_url`, an empty
     database the caller created); yield its base URL."""
@@ -183,7 +185,7 @@ def gunicorn(
     flask(env, "db", "upgrade")
     for command in prepare:
         flask(env, *command)
-    server = start_gunicorn(env, port=port, workers=workers, config=config)
+    server = start_gunicorn(env, port=port, workers=workers, config=config, target=target)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base)

@@ -7,14 +7,19 @@
 * JSON bodies, whoever parses them, may nest at most ``MAX_JSON_DEPTH`` levels: deeper ones
   are refused with 400 before the parser, which recurses once per level, sees them;
 * only the API takes JSON bodies: the HTML forms (which Flask-WTF would otherwise feed from
-  any JSON value, and fail on a list) answer 400 to them.
+  any JSON value, and fail on a list) answer 400 to them;
+* a page's form sent with files (multipart, in the public pages and the officials' pages)
+  may carry every file the upload settings allow, ``UPLOAD_MAX_FILES`` × ``UPLOAD_MAX_BYTES``
+  and a megabyte for the text, even beyond ``MAX_CONTENT_LENGTH`` (25 MiB): without
+  JavaScript all of a form's files come in one request, and a form that is read can be shown
+  again with what was typed and each refused file named, where the 413 page loses the text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter, Map
 
@@ -23,6 +28,8 @@ from portal.lib.jsondepth import nesting_exceeds
 MAX_URL_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 JSON_BLUEPRINTS = frozenset({"api"})
+FILE_FORM_BLUEPRINTS = frozenset({"public", "admin"})
+FORM_TEXT_ALLOWANCE = 1024 * 1024
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -54,6 +61,7 @@ def init_input_bounds(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.json = BoundedJSONProvider(app)
     app.before_request(_refuse_json_outside_the_api)
+    app.before_request(_room_for_a_form_s_files)  # before any hook reads the form (CSRF)
 
 
 def _refuse_json_outside_the_api() -> None:
@@ -61,3 +69,21 @@ def _refuse_json_outside_the_api() -> None:
         return
     if request.is_json and request.blueprint not in JSON_BLUEPRINTS:
         abort(400)
+
+
+def form_with_files_limit() -> int | None:
+    """The most a page's form with files may carry (None: no limit is set)."""
+    config = current_app.config
+    if config.get("MAX_CONTENT_LENGTH") is None:
+        return None
+    files = config["UPLOAD_MAX_FILES"] * config["UPLOAD_MAX_BYTES"] + FORM_TEXT_ALLOWANCE
+    return max(files, config["MAX_CONTENT_LENGTH"])
+
+
+def _room_for_a_form_s_files() -> None:
+    if (
+        request.method == "POST"
+        and request.blueprint in FILE_FORM_BLUEPRINTS
+        and request.mimetype == "multipart/form-data"
+    ):
+        request.max_content_length = form_with_files_limit()

@@ -46,7 +46,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-    # Limits on what a request may carry (uploads arrive with the submissions issue).
+    # Limits on what a request may carry. A form that takes files may carry more: every file
+    # UPLOAD_MAX_FILES and UPLOAD_MAX_BYTES allow, and 1 MiB (web/input_bounds.py).
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 500_000
     MAX_FORM_PARTS = 100

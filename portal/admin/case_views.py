@@ -25,6 +25,7 @@ from portal.services import workflow as workflow_service
 from portal.web import uploads as web_uploads
 from portal.web.case_access import case_or_404, current_scope
 from portal.web.i18n import current_language
+from portal.web.input_bounds import takes_files
 from portal.web.labels import (
     ANSWER_OUTCOMES,
     action_label,
@@ -189,10 +190,11 @@ def _make_action_view(action: workflow.Action) -> None:
 
     view.__name__ = f"case_{action.name}"
     view.__qualname__ = view.__name__
+    guarded = require(action.permission)(view)
     bp.add_url_rule(
         f"/don/<int:case_id>/thao-tac/{action.slug}",
         endpoint=view.__name__,
-        view_func=require(action.permission)(view),
+        view_func=takes_files(guarded) if "answer" in action.needs else guarded,
         methods=["POST"],
     )
 

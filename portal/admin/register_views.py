@@ -19,11 +19,13 @@ from portal.services import reception, submissions
 from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
 from portal.web.downloads import office_file
+from portal.web.input_bounds import takes_files
 from portal.web.rules import current_rules
 from portal.web.security import now_utc, require, today_local
 
 
 @bp.route("/don/moi", methods=["GET", "POST"])
+@takes_files
 @require(Permission.REGISTER_CASES)
 def register_case() -> ResponseReturnValue:
     form = RegisterCaseForm()

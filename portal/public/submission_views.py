@@ -47,6 +47,7 @@ from portal.web import submissions as web_submissions
 from portal.web import uploads as web_uploads
 from portal.web.database import read_transaction
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
+from portal.web.input_bounds import takes_files
 from portal.web.rules import current_rules
 from portal.web.security import now_utc
 from portal.web.uploads import pepper as _pepper
@@ -137,6 +138,7 @@ def privacy() -> ResponseReturnValue:
 
 
 @bp.route("/gui-don/<slug>", methods=["GET", "POST"])
+@takes_files
 @page_cache.cached(
     form_started=form_tokens.new_form_started,
     idempotency_key=form_tokens.new_idempotency_key,

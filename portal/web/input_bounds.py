@@ -8,16 +8,20 @@
   are refused with 400 before the parser, which recurses once per level, sees them;
 * only the API takes JSON bodies: the HTML forms (which Flask-WTF would otherwise feed from
   any JSON value, and fail on a list) answer 400 to them;
-* a page's form sent with files (multipart, in the public pages and the officials' pages)
-  may carry every file the upload settings allow, ``UPLOAD_MAX_FILES`` × ``UPLOAD_MAX_BYTES``
-  and a megabyte for the text, even beyond ``MAX_CONTENT_LENGTH`` (25 MiB): without
-  JavaScript all of a form's files come in one request, and a form that is read can be shown
-  again with what was typed and each refused file named, where the 413 page loses the text.
+* a form that takes files (a view marked :func:`takes_files`: the submission form and its
+  embedded twin, the officials' registration and answer forms), sent as multipart, may carry
+  every file the upload settings allow, ``UPLOAD_MAX_FILES`` × ``UPLOAD_MAX_BYTES`` and a
+  megabyte for the rest, even beyond ``MAX_CONTENT_LENGTH`` (25 MiB): all of a form's files
+  come in one request, and a form that is read can be shown again with what was typed and
+  each refused file named, where the 413 page loses the text. Its parts are capped at
+  ``FILE_FORM_PARTS``, so the parts Werkzeug keeps in memory (each under 500 KB) come to no
+  more than the 25 MiB they could before.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
@@ -28,8 +32,9 @@ from portal.lib.jsondepth import nesting_exceeds
 MAX_URL_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 JSON_BLUEPRINTS = frozenset({"api"})
-FILE_FORM_BLUEPRINTS = frozenset({"public", "admin"})
 FORM_TEXT_ALLOWANCE = 1024 * 1024
+FILE_FORM_PARTS = 50  # the largest form has 22 fields and 5 files
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -71,8 +76,15 @@ def _refuse_json_outside_the_api() -> None:
         abort(400)
 
 
+def takes_files(view: View) -> View:
+    """Mark a view whose form takes files (put it outermost, under the route)."""
+    view.takes_files = True  # type: ignore[attr-defined]
+    return view
+
+
 def form_with_files_limit() -> int | None:
-    """The most a page's form with files may carry (None: no limit is set)."""
+    """The most a form that takes files may carry (None: no limit is set). Never less than
+    MAX_CONTENT_LENGTH; an operator who lowers that keeps it for every other request."""
     config = current_app.config
     if config.get("MAX_CONTENT_LENGTH") is None:
         return None
@@ -81,9 +93,9 @@ def form_with_files_limit() -> int | None:
 
 
 def _room_for_a_form_s_files() -> None:
-    if (
-        request.method == "POST"
-        and request.blueprint in FILE_FORM_BLUEPRINTS
-        and request.mimetype == "multipart/form-data"
-    ):
+    if request.method != "POST" or request.mimetype != "multipart/form-data":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_files", False):
         request.max_content_length = form_with_files_limit()
+        request.max_form_parts = min(FILE_FORM_PARTS, current_app.config["MAX_FORM_PARTS"])

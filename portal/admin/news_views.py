@@ -41,13 +41,24 @@ ACTION_SLUGS = {
 
 
 def _store(upload: FileStorage) -> ArticleImage:
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
     return news.store_image(
         db.session,
-        upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1),
+        upload.stream.read(limit + 1),  # one byte more tells a file over the limit
         store=file_store(),
         uploaded_by=current_user.id,
         now=now_utc(),
+        max_bytes=limit,
     )
+
+
+def _image_problem(error: news.NewsError, *, cover: bool) -> str:
+    if error.code == "image_too_large":
+        megabytes = current_app.config["UPLOAD_MAX_BYTES"] // 2**20
+        return _("The image must be at most %(mb)d MB.", mb=megabytes)
+    if cover:
+        return _("The cover must be a JPG or PNG image.")
+    return _("The image must be a JPG or PNG file.")
 
 
 def _text_of(html: str) -> str:
@@ -95,8 +106,8 @@ def _edit(article: Article | None) -> ResponseReturnValue:
         if upload and upload.filename:
             try:
                 image = _store(upload)
-            except news.NewsError:
-                form.cover.errors = [_("The cover must be a JPG or PNG image.")]
+            except news.NewsError as error:
+                form.cover.errors = [_image_problem(error, cover=True)]
                 return _render_edit(form, article)
             cover = image.token
         if cover and not form.cover_alt.data:
@@ -237,6 +248,6 @@ def upload_article_image() -> ResponseReturnValue:
         return jsonify(error="no_file"), 400
     try:
         image = _store(upload)
-    except news.NewsError:
-        return jsonify(error=_("The image must be a JPG or PNG file.")), 400
+    except news.NewsError as error:
+        return jsonify(error=_image_problem(error, cover=False)), 400
     return jsonify(url=news.image_url(image), srcset=news.image_srcset(image))

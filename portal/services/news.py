@@ -185,10 +185,19 @@ def search(query: Select[tuple[Article]], text: str) -> Select[tuple[Article]]:
 
 
 def store_image(
-    session: Session, data: bytes, *, store: FileStore, uploaded_by: int, now: datetime
+    session: Session,
+    data: bytes,
+    *,
+    store: FileStore,
+    uploaded_by: int,
+    now: datetime,
+    max_bytes: int | None = None,
 ) -> ArticleImage:
     """Keep an uploaded image in a few widths, without its metadata, in the file storage
-    (committed with its row when that is the database)."""
+    (committed with its row when that is the database). Raises NewsError "image_too_large"
+    beyond `max_bytes`, "bad_image" for anything but a JPG or PNG."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise NewsError("image_too_large")
     try:
         variants = images.make_variants(data)
     except ValueError as error:

@@ -159,3 +159,39 @@ def test_anonymous_news_pages_are_cached_briefly(app, client) -> None:
     official = cached_app.test_client()
     sign_in(official, leader)
     assert article.title not in official.get("/tin-tuc/").get_data(as_text=True)
+
+
+def _large_png() -> bytes:
+    """A PNG of noise just over 1 MiB (noise does not compress)."""
+    import io
+    import os
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (620, 620), os.urandom(620 * 620 * 3)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_over_the_size_limit_is_called_too_large(client, config_override) -> None:
+    """Not "must be a JPG or PNG": the file was cut at the limit, then read as an image."""
+    import io
+
+    config_override(UPLOAD_MAX_BYTES=2**20)
+    big = _large_png()
+    assert len(big) > 2**20
+    sign_in(client, make_user(roles=("editor",)))
+    response = write_article(client, title="Bài có ảnh lớn", cover=(io.BytesIO(big), "lon.png"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ảnh phải có dung lượng không quá 1 MB." in page
+    assert 'value="Bài có ảnh lớn"' in page
+    token = client.csrf_token("/quan-tri/bai-viet/moi")
+    response = client.post(
+        "/quan-tri/bai-viet/anh",
+        data={"csrf_token": token, "image": (io.BytesIO(big), "lon.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "Ảnh phải có dung lượng không quá 1 MB."
+    assert db.session.query(Article).count() == 0

@@ -156,29 +156,24 @@ def main() -> None:
 
     seconds = f"-d{round(args.seconds)}s"
     bare = ["-t2", f"-c{args.connections}", seconds]
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        gunicorn(
-            tmp,
-            port=args.port,
-            workers=args.workers,
-            database_url=args.database_url,
-            extra_env=redis_env(args.redis_url),
-        ) as base,
-    ):
-        app_bare_out, app_bare_cpu = run_wrk([*bare, f"{base}/healthz"], args.port)
-    extra_env = {"FLOOR_WITHOUT_WRITE_TRIGGERS": "1"} if args.without_write_triggers else {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        gunicorn(
+
+    def serve(target: str, extra_env: dict[str, str]):  # type: ignore[no-untyped-def]
+        return gunicorn(
             tmp,
             port=args.port,
             workers=args.workers,
             prepare=[["calendar", "sync"]],
             database_url=args.database_url,
-            target="benchmarks.submission_floor:create_floor_app()",
+            target=target,
             extra_env=extra_env,
-        ) as base,
+        )
+
+    with tempfile.TemporaryDirectory() as tmp, serve("wsgi:app", redis_env(args.redis_url)) as base:
+        app_bare_out, app_bare_cpu = run_wrk([*bare, f"{base}/healthz"], args.port)
+    floor_env = {"FLOOR_WITHOUT_WRITE_TRIGGERS": "1"} if args.without_write_triggers else {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve("benchmarks.submission_floor:create_floor_app()", floor_env) as base,
     ):
         bare_out, bare_cpu = run_wrk([*bare, f"{base}/healthz"], args.port)
         connections = f"-c{args.connections}"

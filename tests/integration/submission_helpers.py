@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
+
+from flask import current_app
+
+from portal.extensions import db
+from portal.services import deadlines as deadline_service
+from portal.services import stored_calendar, submissions
+from portal.web.rules import current_rules
 
 CODE_RE = re.compile(r'class="access-code"[^>]*>([A-Z0-9-]+)<')
 
@@ -81,3 +89,34 @@ def submit_and_read_code(client, slug: str, **changes) -> str:  # type: ignore[n
     match = CODE_RE.search(page)
     assert match, page
     return match.group(1)
+
+
+def register_reflection(
+    key: str,
+    *,
+    received_on: date | None = None,
+    stored: stored_calendar.StoredCalendar | None = None,
+) -> submissions.Receipt:
+    """Register a reflection through the intake service, as the form's view does; on
+    `stored` (the calendar and its fingerprint, checked by the insert) when given."""
+    return submissions.submit(
+        db.session,
+        submissions.Submission(
+            kind="reflection",
+            subject="Cột điện viễn thông đổ chắn đường",
+            content="Sau cơn bão, cột điện đổ chắn ngang đường.",
+            idempotency_key=key,
+            consent_version="test",
+            name="Nguyễn Văn Bình",
+            phone="+84912345678",
+            received_on=received_on,
+        ),
+        now=datetime.now(UTC),
+        settings=submissions.Settings(
+            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
+            custodian_public_key=None,
+        ),
+        rules=current_rules(),
+        calendar=stored.calendar if stored else deadline_service.load_calendar(db.session),
+        calendar_fingerprint=stored.fingerprint if stored else None,
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import current_app
 from sqlalchemy import delete, event, func, insert, select
 
 from portal.domain.deadlines import due_date
@@ -18,7 +17,7 @@ from portal.services import stored_calendar, submissions
 from portal.web.database import current_transaction
 from portal.web.rules import current_rules
 from tests.factories import make_user
-from tests.integration.submission_helpers import fill, submit_and_read_code
+from tests.integration.submission_helpers import fill, register_reflection, submit_and_read_code
 
 
 def _day_off_written_by_another_worker(day, kind: str = "day_off") -> int:  # type: ignore[no-untyped-def]
@@ -34,42 +33,19 @@ def _day_off_written_by_another_worker(day, kind: str = "day_off") -> int:  # ty
         )
 
 
-def _submit(key: str, stored: stored_calendar.StoredCalendar) -> submissions.Receipt:
-    return submissions.submit(
-        db.session,
-        submissions.Submission(
-            kind="reflection",
-            subject="Cột điện viễn thông đổ chắn đường",
-            content="Sau cơn bão, cột điện đổ chắn ngang đường.",
-            idempotency_key=key,
-            consent_version="test",
-            name="Nguyễn Văn Bình",
-            phone="+84912345678",
-        ),
-        now=datetime.now(UTC),
-        settings=submissions.Settings(
-            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
-            custodian_public_key=None,
-        ),
-        rules=current_rules(),
-        calendar=stored.calendar,
-        calendar_fingerprint=stored.fingerprint,
-    )
-
-
 def test_a_calendar_changed_since_it_was_loaded_stores_nothing(app_ctx) -> None:  # type: ignore[no-untyped-def]
     kept = stored_calendar.load_stored_calendar(db.session)
     db.session.commit()
     _day_off_written_by_another_worker(datetime.now(UTC).date() + timedelta(days=400))
     with pytest.raises(submissions.CalendarChanged):
-        _submit("stale-calendar", kept)
+        register_reflection("stale-calendar", stored=kept)
     assert current_transaction(db.session) is None  # rolled back: no lock held
     assert db.session.scalar(select(func.count(Case.id))) == 0
     assert db.session.scalar(select(func.count(CaseEvent.id))) == 0
     current = stored_calendar.load_stored_calendar(db.session)
     assert current.fingerprint != kept.fingerprint
     assert stored_calendar.last_stored_calendar(db.session) == current
-    assert _submit("stale-calendar", current).case_number
+    assert register_reflection("stale-calendar", stored=current).case_number
 
 
 def test_a_form_counts_its_deadline_on_a_day_off_added_by_another_worker(client) -> None:  # type: ignore[no-untyped-def]
@@ -166,7 +142,7 @@ def test_a_form_sent_while_the_calendar_changes_waits_for_it(app, app_ctx) -> No
         def send() -> None:
             with app.test_request_context("/gui-don/phan-anh", method="POST"):
                 try:
-                    outcome.append(_submit("while-it-changes", kept).case_number)
+                    outcome.append(register_reflection("while-it-changes", stored=kept).case_number)
                 except Exception as error:  # the assertions below say what was expected
                     outcome.append(error)
                 finally:

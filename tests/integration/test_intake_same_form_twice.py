@@ -6,10 +6,9 @@ reads."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from flask import current_app
 from sqlalchemy import event, func, select
 
 from portal.domain import tracking
@@ -18,30 +17,11 @@ from portal.models import Case, CaseEvent, Deadline
 from portal.services import deadlines as deadline_service
 from portal.services import submissions
 from portal.web.database import current_transaction
-from portal.web.rules import current_rules
+from tests.integration.submission_helpers import register_reflection
 
 
 def _submit(key: str, received_on: date | None = None) -> submissions.Receipt:
-    return submissions.submit(
-        db.session,
-        submissions.Submission(
-            kind="reflection",
-            subject="Cột điện viễn thông đổ chắn đường",
-            content="Sau cơn bão, cột điện đổ chắn ngang đường.",
-            idempotency_key=key,
-            consent_version="test",
-            name="Nguyễn Văn Bình",
-            phone="+84912345678",
-            received_on=received_on,
-        ),
-        now=datetime.now(UTC),
-        settings=submissions.Settings(
-            pepper=current_app.config["ACCESS_CODE_PEPPER"].encode(),
-            custodian_public_key=None,
-        ),
-        rules=current_rules(),
-        calendar=deadline_service.load_calendar(db.session),
-    )
+    return register_reflection(key, received_on=received_on)
 
 
 def test_a_clash_on_the_form_key_is_the_first_case_shown_again(app_ctx) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -25,6 +26,7 @@ from portal.domain.permissions import Permission, Role
 from portal.extensions import csrf, db, limiter
 from portal.models import User
 from portal.services import accounts, dialogues, my_work, notifications
+from portal.web import limits as web_limits
 from portal.web.case_access import current_scope
 from portal.web.navigation import safe_next
 from portal.web.security import (
@@ -56,15 +58,28 @@ def _login_failed(response: Response) -> bool:
     return response.status_code == 200
 
 
+def _login_limited(limit: RequestLimit) -> Response:
+    """Too many attempts: the form again with the email kept and the wait, 429 (the same
+    words whichever limit was reached, so that they tell nothing of the account)."""
+    wait = web_limits.seconds_until(limit.window[0])
+    problem = _(
+        "You have tried to sign in too many times; please try again in about %(wait)s.",
+        wait=web_limits.describe_wait(wait),
+    )
+    page = render_template("admin/login.html", form=LoginForm(), problem=problem)
+    return web_limits.too_many(page, wait)
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @csrf.exempt  # LoginForm checks CSRF itself, so an expired form comes back with the email kept
 @public_admin_view
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_login_limited)
 @limiter.limit(
     lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
     key_func=_login_pair_key,
     methods=["POST"],
     deduct_when=_login_failed,
+    on_breach=_login_limited,
 )
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 
 from portal.domain.deadlines import due_date
 from portal.extensions import db, limiter
@@ -27,6 +29,7 @@ from portal.public.submission_forms import LookupForm, RatingForm, ReissueForm
 from portal.services import deadlines as deadline_service
 from portal.services import notifications, submissions
 from portal.web import downloads, page_cache
+from portal.web import limits as web_limits
 from portal.web import uploads as web_uploads
 from portal.web.errors import DATABASE_DOWN, after_database_error, unavailable
 from portal.web.rules import current_rules
@@ -42,8 +45,19 @@ def lookup() -> ResponseReturnValue:
     return _form_or_case()
 
 
+def _lookup_limited(limit: RequestLimit) -> Response:
+    """Too many look-ups: the form again with the code typed and the wait, 429."""
+    wait = web_limits.seconds_until(limit.window[0])
+    problem = _(
+        "You have looked up several times in a short time; please try again in about %(wait)s.",
+        wait=web_limits.describe_wait(wait),
+    )
+    page = render_template("public/lookup.html", form=LookupForm(), problem=problem)
+    return web_limits.too_many(page, wait)
+
+
 @bp.post("/tra-cuu/")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], on_breach=_lookup_limited)
 def look_up() -> ResponseReturnValue:
     return _form_or_case()
 
@@ -161,17 +175,35 @@ def _new_code_email(case: Any, code: str) -> tuple[str, str]:
     return subject, render_template("emails/new_code.txt", number=case.number, code=code)
 
 
+def _reissue_limited(limit: RequestLimit) -> Response:
+    """Too many requests for a new code: the form again with what was typed, 429."""
+    wait = web_limits.seconds_until(limit.window[0])
+    problem = _(
+        "You have asked for a new code several times in a short time; please try again in "
+        "about %(wait)s. What you typed is kept below.",
+        wait=web_limits.describe_wait(wait),
+    )
+    page = render_template("public/reissue.html", form=ReissueForm(), problem=problem)
+    return web_limits.too_many(page, wait)
+
+
 @bp.route("/tra-cuu/cap-lai-ma", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REISSUE_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REISSUE_RATE_LIMIT"],
+    methods=["POST"],
+    on_breach=_reissue_limited,
+)
 @limiter.limit(
     lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
     key_func=_reissue_case_key,
     methods=["POST"],
+    on_breach=_reissue_limited,
 )
 @limiter.limit(
     lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
     key_func=_reissue_address_key,
     methods=["POST"],
+    on_breach=_reissue_limited,
 )
 def reissue() -> ResponseReturnValue:
     form = ReissueForm()

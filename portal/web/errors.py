@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -117,6 +118,8 @@ def unavailable(response: Response) -> Response:
 
 
 def handle_http_error(error: HTTPException) -> Response:
+    if isinstance(error, RateLimitExceeded) and isinstance(error.response, Response):
+        return error.response  # the form again, from the limit's on_breach
     code = error.code or 500
     if code not in HANDLED:
         code = 400 if code < 500 else 500

@@ -85,6 +85,11 @@ def describe_wait(seconds: int) -> str:
     return ngettext("%(num)d hour", "%(num)d hours", hours)
 
 
+def seconds_until(reset_at: float) -> int:
+    """The wait before a limit's window resets (at least a second)."""
+    return max(1, math.ceil(reset_at - time.time()))
+
+
 def too_many(page: ResponseReturnValue, wait: int) -> Response:
     """The form page again, everything typed in it, answered 429 with the real wait."""
     response = make_response(page)

@@ -45,3 +45,21 @@ def test_asking_again_replaces_only_the_pending_code(client) -> None:
     assert len(queued) == 2 and {m.recipient for m in queued} == {"dan@example.vn"}
     page = client.post_form("/tra-cuu/", {"access_code": old}).get_data(as_text=True)
     assert number in page  # the old code still opens the case
+
+
+def test_a_request_over_the_limit_shows_the_form_again_with_what_was_typed(client) -> None:
+    submit_and_read_code(client, "kien-nghi", email="dan@example.vn")
+    number = db.session.scalar(select(Case)).number
+    for n in range(1, 4):
+        assert _ask(client, number, f"khac{n}@example.vn", f"203.0.113.{n}") == 303
+    response = client.post_form(
+        REISSUE,
+        {"case_number": number, "email": "lan@example.vn"},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Bạn đã yêu cầu cấp lại mã nhiều lần trong thời gian ngắn" in page
+    assert f'value="{number}"' in page and 'value="lan@example.vn"' in page
+    assert 'name="csrf_token"' in page  # a form that can be sent again

@@ -201,11 +201,17 @@ def test_wrong_and_unknown_codes_get_the_same_answer(client) -> None:
 def test_lookup_is_rate_limited(client, config_override) -> None:
     config_override(LOOKUP_RATE_LIMIT="3/minute")
     token = client.csrf_token("/tra-cuu/")
-    statuses = [
-        client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "x"}).status_code
+    responses = [
+        client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "7QK2-M9XA"})
         for _ in range(4)
     ]
-    assert statuses[-1] == 429
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    # the form again, the code kept, the wait said in words and in Retry-After
+    page = responses[-1].get_data(as_text=True)
+    assert "Bạn đã tra cứu nhiều lần trong thời gian ngắn" in page
+    assert "1 phút" in page
+    assert 'value="7QK2-M9XA"' in page
+    assert 0 < int(responses[-1].headers["Retry-After"]) <= 60
 
 
 def _deliver(client) -> str:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from flask import (
     Response,
@@ -58,28 +59,34 @@ def _login_failed(response: Response) -> bool:
     return response.status_code == 200
 
 
-def _login_limited(limit: RequestLimit) -> Response:
-    """Too many attempts: the form again with the email kept and the wait, 429 (the same
-    words whichever limit was reached, so that they tell nothing of the account)."""
-    wait = web_limits.seconds_until(limit.window[0])
-    problem = _(
-        "You have tried to sign in too many times; please try again in about %(wait)s.",
-        wait=web_limits.describe_wait(wait),
+def _login_failure_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+def _login_limited(spec: Callable[[], str]) -> Callable[[RequestLimit], Response | None]:
+    """Too many attempts: the form again with the email kept (never the password) and the
+    wait, 429; the same words whichever limit was reached, so that they tell nothing of the
+    account."""
+    return web_limits.form_at_limit(
+        spec,
+        lambda problem: render_template("admin/login.html", form=LoginForm(), problem=problem),
+        lambda wait: _(
+            "You have tried to sign in too many times; please try again in about %(wait)s.",
+            wait=wait,
+        ),
     )
-    page = render_template("admin/login.html", form=LoginForm(), problem=problem)
-    return web_limits.too_many(page, wait)
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @csrf.exempt  # LoginForm checks CSRF itself, so an expired form comes back with the email kept
 @public_admin_view
-@limiter.limit(_login_limit, methods=["POST"], on_breach=_login_limited)
+@limiter.limit(_login_limit, methods=["POST"], on_breach=_login_limited(_login_limit))
 @limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
+    _login_failure_limit,
     key_func=_login_pair_key,
     methods=["POST"],
     deduct_when=_login_failed,
-    on_breach=_login_limited,
+    on_breach=_login_limited(_login_failure_limit),
 )
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:

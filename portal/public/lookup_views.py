@@ -4,6 +4,7 @@ lost code."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -45,20 +47,29 @@ def lookup() -> ResponseReturnValue:
     return _form_or_case()
 
 
-def _lookup_limited(limit: RequestLimit) -> Response:
-    """Too many look-ups: the form again with the code typed and the wait, 429."""
-    wait = web_limits.seconds_until(limit.window[0])
-    problem = _(
-        "You have looked up several times in a short time; please try again in about %(wait)s.",
-        wait=web_limits.describe_wait(wait),
-    )
-    page = render_template("public/lookup.html", form=LookupForm(), problem=problem)
-    return web_limits.too_many(page, wait)
+def _lookup_limit() -> str:
+    return current_app.config["LOOKUP_RATE_LIMIT"]
+
+
+def _lookup_form_again(problem: str) -> ResponseReturnValue:
+    g.no_store = True  # the code typed never lands in the browser's cache
+    return render_template("public/lookup.html", form=LookupForm(), problem=problem)
 
 
 @bp.post("/tra-cuu/")
-@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], on_breach=_lookup_limited)
+@limiter.limit(
+    _lookup_limit,
+    on_breach=web_limits.form_at_limit(
+        _lookup_limit,
+        _lookup_form_again,
+        lambda wait: _(
+            "You have looked up several times in a short time; please try again in about %(wait)s.",
+            wait=wait,
+        ),
+    ),
+)
 def look_up() -> ResponseReturnValue:
+    g.no_store = True  # the answer shows the code typed
     return _form_or_case()
 
 
@@ -175,35 +186,41 @@ def _new_code_email(case: Any, code: str) -> tuple[str, str]:
     return subject, render_template("emails/new_code.txt", number=case.number, code=code)
 
 
-def _reissue_limited(limit: RequestLimit) -> Response:
-    """Too many requests for a new code: the form again with what was typed, 429."""
-    wait = web_limits.seconds_until(limit.window[0])
-    problem = _(
-        "You have asked for a new code several times in a short time; please try again in "
-        "about %(wait)s. What you typed is kept below.",
-        wait=web_limits.describe_wait(wait),
+def _reissue_limited(spec: Callable[[], str]) -> Callable[[RequestLimit], Response | None]:
+    """Too many requests for a new code (from this address, for this case or to this email,
+    whoever asked): the form again with what was typed, 429."""
+    return web_limits.form_at_limit(
+        spec,
+        lambda problem: render_template("public/reissue.html", form=ReissueForm(), problem=problem),
+        lambda wait: _(
+            "Too many new codes have been asked for this case or this email, or from this "
+            "connection; please try again in about %(wait)s. What you typed is kept below.",
+            wait=wait,
+        ),
     )
-    page = render_template("public/reissue.html", form=ReissueForm(), problem=problem)
-    return web_limits.too_many(page, wait)
+
+
+def _reissue_limit() -> str:
+    return current_app.config["REISSUE_RATE_LIMIT"]
+
+
+def _reissue_target_limit() -> str:
+    return current_app.config["REISSUE_TARGET_RATE_LIMIT"]
 
 
 @bp.route("/tra-cuu/cap-lai-ma", methods=["GET", "POST"])
+@limiter.limit(_reissue_limit, methods=["POST"], on_breach=_reissue_limited(_reissue_limit))
 @limiter.limit(
-    lambda: current_app.config["REISSUE_RATE_LIMIT"],
-    methods=["POST"],
-    on_breach=_reissue_limited,
-)
-@limiter.limit(
-    lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
+    _reissue_target_limit,
     key_func=_reissue_case_key,
     methods=["POST"],
-    on_breach=_reissue_limited,
+    on_breach=_reissue_limited(_reissue_target_limit),
 )
 @limiter.limit(
-    lambda: current_app.config["REISSUE_TARGET_RATE_LIMIT"],
+    _reissue_target_limit,
     key_func=_reissue_address_key,
     methods=["POST"],
-    on_breach=_reissue_limited,
+    on_breach=_reissue_limited(_reissue_target_limit),
 )
 def reissue() -> ResponseReturnValue:
     form = ReissueForm()

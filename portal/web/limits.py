@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from flask import Response, current_app, make_response
 from flask.typing import ResponseReturnValue
 from flask_babel import ngettext
+from flask_limiter import RequestLimit
 from limits import RateLimitItem, parse_many
 
 from portal.extensions import limiter
@@ -88,6 +89,33 @@ def describe_wait(seconds: int) -> str:
 def seconds_until(reset_at: float) -> int:
     """The wait before a limit's window resets (at least a second)."""
     return max(1, math.ceil(reset_at - time.time()))
+
+
+def form_at_limit(
+    spec: Callable[[], str],
+    page: Callable[[str], ResponseReturnValue],
+    problem: Callable[[str], str],
+) -> Callable[[RequestLimit], Response | None]:
+    """An `on_breach` callback for a limited form (Flask-Limiter's decorator): the form again
+    (`page(problem(the wait in words))`, the form built from what was sent), 429 with
+    Retry-After. The wait is the longest among the decorator's own limits `spec()` that have
+    no place left (Flask-Limiter stops at the first, the shortest window). If drawing it
+    fails, None: the generic 429 page."""
+
+    def on_breach(limit: RequestLimit) -> Response | None:
+        try:
+            waits = [seconds_until(limit.window[0])]
+            for item in parse_many(spec()):
+                reset_at, remaining = limiter.limiter.get_window_stats(item, *limit.request_args)
+                if remaining <= 0:
+                    waits.append(seconds_until(reset_at))
+            wait = max(waits)
+            return too_many(page(problem(describe_wait(wait))), wait)
+        except Exception:  # the generic 429 page then; never a 500 for a limit reached
+            log.exception("the form at a rate limit could not be drawn")
+            return None
+
+    return on_breach
 
 
 def too_many(page: ResponseReturnValue, wait: int) -> Response:

@@ -60,6 +60,6 @@ def test_a_request_over_the_limit_shows_the_form_again_with_what_was_typed(clien
     page = response.get_data(as_text=True)
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    assert "Bạn đã yêu cầu cấp lại mã nhiều lần trong thời gian ngắn" in page
+    assert "Đã có quá nhiều yêu cầu cấp lại mã cho hồ sơ hoặc địa chỉ email này" in page
     assert f'value="{number}"' in page and 'value="lan@example.vn"' in page
     assert 'name="csrf_token"' in page  # a form that can be sent again

@@ -212,6 +212,38 @@ def test_lookup_is_rate_limited(client, config_override) -> None:
     assert "1 phút" in page
     assert 'value="7QK2-M9XA"' in page
     assert 0 < int(responses[-1].headers["Retry-After"]) <= 60
+    assert "no-store" in responses[-1].headers["Cache-Control"]  # the code typed is in it
+
+
+def test_a_lookup_at_two_limits_is_told_the_longer_wait(client, config_override) -> None:
+    """Flask-Limiter stops at the first limit reached, the shortest window: the page says
+    the wait of the longest one that has no place left."""
+    config_override(LOOKUP_RATE_LIMIT="2/minute;2/day")
+    token = client.csrf_token("/tra-cuu/")
+    for _ in range(2):
+        client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "x"})
+    response = client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "x"})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 3600
+    assert "giờ" in response.get_data(as_text=True)
+
+
+def test_a_limit_page_that_cannot_be_drawn_is_the_plain_429_page(
+    client, config_override, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from portal.web import limits
+
+    def broken(seconds: int) -> str:
+        raise RuntimeError("cannot say the wait")
+
+    monkeypatch.setattr(limits, "describe_wait", broken)
+    config_override(LOOKUP_RATE_LIMIT="1/minute")
+    token = client.csrf_token("/tra-cuu/")
+    client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "x"})
+    response = client.post("/tra-cuu/", data={"csrf_token": token, "access_code": "x"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert "Bạn đã tra cứu nhiều lần" not in page and "<title>" in page
 
 
 def _deliver(client) -> str:  # type: ignore[no-untyped-def]

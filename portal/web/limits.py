@@ -47,7 +47,7 @@ def wait_seconds(limits: Limits, scope: str) -> int | None:
         for item, identifiers in _items(limits, scope):
             if not limiter.limiter.test(item, *identifiers):
                 reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
-                waits.append(max(1, math.ceil(reset - time.time())))
+                waits.append(seconds_until(reset))
     except Exception:  # any storage failure: never refuse a citizen for it
         log.exception("rate-limit storage unavailable; limits %s skipped", scope)
         return None
@@ -62,7 +62,7 @@ def count_attempt(limits: Limits, scope: str) -> int | None:
         for item, identifiers in _items(limits, scope):
             if not limiter.limiter.hit(item, *identifiers):
                 reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
-                return max(1, math.ceil(reset - time.time()))
+                return seconds_until(reset)
     except Exception:  # any storage failure: never refuse a citizen for it
         log.exception("rate-limit storage unavailable; limits %s skipped", scope)
     return None
